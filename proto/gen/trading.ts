@@ -23,6 +23,19 @@ export const protobufFileName = "trading.proto";
  * Units: every price is an integer number of ticks and every quantity an integer number of lots
  * of the symbol (see SymbolInfo.tick_size / lot_size). The only decimal fields are on the
  * compatibility path (OrderRequest), which the engine converts and rejects when off-grid.
+ *
+ * Errors. Two kinds, never a crash:
+ * - gRPC status INVALID_ARGUMENT (with a message, and trailing metadata "reject-reason" = the RejectReason
+ *   name) for a unary call whose request is malformed: unknown symbol, quantity <= 0, non-positive/missing
+ *   price, missing side/order type/account, off-grid decimals on SubmitOrder, ... ("validation rejects").
+ * - An EXEC_REJECTED ExecutionReport with a RejectReason (status OK) for business rejects that depend on the
+ *   engine's state or limits: PRICE_BAND, MAX_ORDER_QUANTITY, MAX_ORDER_NOTIONAL, OPEN_ORDER_LIMIT,
+ *   DUPLICATE_CLIENT_ORDER_ID, UNKNOWN_ORDER (also: not your order), POST_ONLY_WOULD_TAKE, FOK_NOT_FILLABLE, ...
+ *   On OrderStream every reject of a command (validation or business) is an EXEC_REJECTED report, because one
+ *   bad command must not fail the other commands of its batch.
+ *
+ * Timestamps: every *_ns field is the engine clock in nanoseconds since the engine started (a unix time in
+ * ns does not fit a JavaScript safe integer); wall time = HealthCheckResponse.start_time_unix_ms + ns / 1e6.
  */
 
 export enum Side {
@@ -692,6 +705,8 @@ export interface HealthCheckResponse {
   version: string;
   uptimeSeconds: number;
   timestampMs: number;
+  /** engine start (base of every *_ns timestamp) */
+  startTimeUnixMs: number;
 }
 
 export interface SymbolsRequest {
@@ -819,6 +834,8 @@ export interface EngineStats {
   latencies: LatencyHistogram[];
   uptimeSeconds: number;
   batches: number;
+  /** engine start (base of every *_ns timestamp) */
+  startTimeUnixMs: number;
 }
 
 export interface EngineStats_RejectsByReasonEntry {
@@ -838,6 +855,11 @@ export interface ReferencePrices {
 
 export interface ReferencePricesAck {
   updated: number;
+}
+
+export interface ExecutionsRequest {
+  /** empty = every account */
+  account: string;
 }
 
 function createBaseNewOrder(): NewOrder {
@@ -2835,7 +2857,7 @@ export const HealthCheckRequest: MessageFns<HealthCheckRequest> = {
 };
 
 function createBaseHealthCheckResponse(): HealthCheckResponse {
-  return { healthy: false, status: "", version: "", uptimeSeconds: 0, timestampMs: 0 };
+  return { healthy: false, status: "", version: "", uptimeSeconds: 0, timestampMs: 0, startTimeUnixMs: 0 };
 }
 
 export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
@@ -2854,6 +2876,9 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
     }
     if (message.timestampMs !== 0) {
       writer.uint32(40).int64(message.timestampMs);
+    }
+    if (message.startTimeUnixMs !== 0) {
+      writer.uint32(48).int64(message.startTimeUnixMs);
     }
     return writer;
   },
@@ -2911,6 +2936,14 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
             message.timestampMs = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.startTimeUnixMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2938,6 +2971,11 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
         : isSet(object.timestamp_ms)
         ? globalThis.Number(object.timestamp_ms)
         : 0,
+      startTimeUnixMs: isSet(object.startTimeUnixMs)
+        ? globalThis.Number(object.startTimeUnixMs)
+        : isSet(object.start_time_unix_ms)
+        ? globalThis.Number(object.start_time_unix_ms)
+        : 0,
     };
   },
 
@@ -2958,6 +2996,9 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
     if (message.timestampMs !== 0) {
       obj.timestampMs = Math.round(message.timestampMs);
     }
+    if (message.startTimeUnixMs !== 0) {
+      obj.startTimeUnixMs = Math.round(message.startTimeUnixMs);
+    }
     return obj;
   },
 
@@ -2971,6 +3012,7 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
     message.version = object.version ?? "";
     message.uptimeSeconds = object.uptimeSeconds ?? 0;
     message.timestampMs = object.timestampMs ?? 0;
+    message.startTimeUnixMs = object.startTimeUnixMs ?? 0;
     return message;
   },
 };
@@ -4631,6 +4673,7 @@ function createBaseEngineStats(): EngineStats {
     latencies: [],
     uptimeSeconds: 0,
     batches: 0,
+    startTimeUnixMs: 0,
   };
 }
 
@@ -4671,6 +4714,9 @@ export const EngineStats: MessageFns<EngineStats> = {
     }
     if (message.batches !== 0) {
       writer.uint32(96).uint64(message.batches);
+    }
+    if (message.startTimeUnixMs !== 0) {
+      writer.uint32(104).int64(message.startTimeUnixMs);
     }
     return writer;
   },
@@ -4787,6 +4833,14 @@ export const EngineStats: MessageFns<EngineStats> = {
             message.batches = longToNumber(reader.uint64());
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.startTimeUnixMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4861,6 +4915,11 @@ export const EngineStats: MessageFns<EngineStats> = {
         ? globalThis.Number(object.uptime_seconds)
         : 0,
       batches: isSet(object.batches) ? globalThis.Number(object.batches) : 0,
+      startTimeUnixMs: isSet(object.startTimeUnixMs)
+        ? globalThis.Number(object.startTimeUnixMs)
+        : isSet(object.start_time_unix_ms)
+        ? globalThis.Number(object.start_time_unix_ms)
+        : 0,
     };
   },
 
@@ -4908,6 +4967,9 @@ export const EngineStats: MessageFns<EngineStats> = {
     if (message.batches !== 0) {
       obj.batches = Math.round(message.batches);
     }
+    if (message.startTimeUnixMs !== 0) {
+      obj.startTimeUnixMs = Math.round(message.startTimeUnixMs);
+    }
     return obj;
   },
 
@@ -4936,6 +4998,7 @@ export const EngineStats: MessageFns<EngineStats> = {
     message.latencies = object.latencies?.map((e) => LatencyHistogram.fromPartial(e)) || [];
     message.uptimeSeconds = object.uptimeSeconds ?? 0;
     message.batches = object.batches ?? 0;
+    message.startTimeUnixMs = object.startTimeUnixMs ?? 0;
     return message;
   },
 };
@@ -5250,6 +5313,73 @@ export const ReferencePricesAck: MessageFns<ReferencePricesAck> = {
   },
 };
 
+function createBaseExecutionsRequest(): ExecutionsRequest {
+  return { account: "" };
+}
+
+export const ExecutionsRequest: MessageFns<ExecutionsRequest> = {
+  encode(message: ExecutionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== "") {
+      writer.uint32(10).string(message.account);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecutionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecutionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExecutionsRequest {
+    return { account: isSet(object.account) ? globalThis.String(object.account) : "" };
+  },
+
+  toJSON(message: ExecutionsRequest): unknown {
+    const obj: any = {};
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExecutionsRequest>, I>>(base?: I): ExecutionsRequest {
+    return ExecutionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExecutionsRequest>, I>>(object: I): ExecutionsRequest {
+    const message = createBaseExecutionsRequest();
+    message.account = object.account ?? "";
+    return message;
+  },
+};
+
 export type TradingEngineService = typeof TradingEngineService;
 export const TradingEngineService = {
   /** --- Compatibility path (clients of the original platform) --- */
@@ -5301,7 +5431,13 @@ export const TradingEngineService = {
   },
   /**
    * High-throughput path: batches of commands in, batches of execution reports out.
-   * Each CommandBatch is answered by exactly one ReportBatch with the same batch_id, in order.
+   * Each CommandBatch is answered by exactly one ReportBatch with the same batch_id, in order; commands of a
+   * batch execute in order, and the reports of a batch are in execution order (a command's reports, then the
+   * next command's). Reports of resting orders of other accounts (maker fills) appear in the batch that caused
+   * them. Several batches may be in flight on one stream. A batch with more commands than the configured
+   * maximum (server.max_batch_size, default 10000) executes nothing and is answered by a ReportBatch with one
+   * EXEC_REJECTED report (request_id 0, reject_reason BATCH_TOO_LARGE); the stream stays open. During shutdown
+   * new batches get ENGINE_SHUTTING_DOWN the same way, batches already received are finished.
    */
   orderStream: {
     path: "/trading.pb.TradingEngine/OrderStream" as const,
@@ -5312,7 +5448,25 @@ export const TradingEngineService = {
     responseSerialize: (value: ReportBatch): Buffer => Buffer.from(ReportBatch.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReportBatch => ReportBatch.decode(value),
   },
-  /** --- Queries and market data --- */
+  /**
+   * Drop copy of reports produced outside any client command: GTD expiries (EXEC_EXPIRED) and fills caused by
+   * engine-internal orders. The backend subscribes once to keep its order state complete.
+   */
+  subscribeExecutions: {
+    path: "/trading.pb.TradingEngine/SubscribeExecutions" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExecutionsRequest): Buffer => Buffer.from(ExecutionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExecutionsRequest => ExecutionsRequest.decode(value),
+    responseSerialize: (value: ReportBatch): Buffer => Buffer.from(ReportBatch.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReportBatch => ReportBatch.decode(value),
+  },
+  /**
+   * --- Queries and market data ---
+   * GetOrderBook / SubscribeMarketData: unknown symbol -> INVALID_ARGUMENT. A market-data subscriber that
+   * cannot keep up (server.subscriber_buffer events queued) is dropped with RESOURCE_EXHAUSTED; matching
+   * never waits for subscribers.
+   */
   getSymbols: {
     path: "/trading.pb.TradingEngine/GetSymbols" as const,
     requestStream: false as const,
@@ -5380,10 +5534,26 @@ export interface TradingEngineServer extends UntypedServiceImplementation {
   modifyOrder: handleUnaryCall<ModifyRequest, ReportBatch>;
   /**
    * High-throughput path: batches of commands in, batches of execution reports out.
-   * Each CommandBatch is answered by exactly one ReportBatch with the same batch_id, in order.
+   * Each CommandBatch is answered by exactly one ReportBatch with the same batch_id, in order; commands of a
+   * batch execute in order, and the reports of a batch are in execution order (a command's reports, then the
+   * next command's). Reports of resting orders of other accounts (maker fills) appear in the batch that caused
+   * them. Several batches may be in flight on one stream. A batch with more commands than the configured
+   * maximum (server.max_batch_size, default 10000) executes nothing and is answered by a ReportBatch with one
+   * EXEC_REJECTED report (request_id 0, reject_reason BATCH_TOO_LARGE); the stream stays open. During shutdown
+   * new batches get ENGINE_SHUTTING_DOWN the same way, batches already received are finished.
    */
   orderStream: handleBidiStreamingCall<CommandBatch, ReportBatch>;
-  /** --- Queries and market data --- */
+  /**
+   * Drop copy of reports produced outside any client command: GTD expiries (EXEC_EXPIRED) and fills caused by
+   * engine-internal orders. The backend subscribes once to keep its order state complete.
+   */
+  subscribeExecutions: handleServerStreamingCall<ExecutionsRequest, ReportBatch>;
+  /**
+   * --- Queries and market data ---
+   * GetOrderBook / SubscribeMarketData: unknown symbol -> INVALID_ARGUMENT. A market-data subscriber that
+   * cannot keep up (server.subscriber_buffer events queued) is dropped with RESOURCE_EXHAUSTED; matching
+   * never waits for subscribers.
+   */
   getSymbols: handleUnaryCall<SymbolsRequest, SymbolsResponse>;
   getOrderBook: handleUnaryCall<BookRequest, BookSnapshot>;
   getOpenOrders: handleUnaryCall<OpenOrdersRequest, ReportBatch>;
