@@ -6,11 +6,21 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type {
-  handleBidiStreamingCall,
-  handleServerStreamingCall,
-  handleUnaryCall,
-  UntypedServiceImplementation,
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientDuplexStream,
+  type ClientOptions,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type handleBidiStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 
 export const protobufPackage = "trading.pb";
@@ -5562,6 +5572,206 @@ export interface TradingEngineServer extends UntypedServiceImplementation {
   /** --- Reference prices (driven by the backend's price feed) --- */
   setReferencePrices: handleUnaryCall<ReferencePrices, ReferencePricesAck>;
 }
+
+export interface TradingEngineClient extends Client {
+  /** --- Compatibility path (clients of the original platform) --- */
+  submitOrder(
+    request: OrderRequest,
+    callback: (error: ServiceError | null, response: OrderResponse) => void,
+  ): ClientUnaryCall;
+  submitOrder(
+    request: OrderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: OrderResponse) => void,
+  ): ClientUnaryCall;
+  submitOrder(
+    request: OrderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: OrderResponse) => void,
+  ): ClientUnaryCall;
+  healthCheck(
+    request: HealthCheckRequest,
+    callback: (error: ServiceError | null, response: HealthCheckResponse) => void,
+  ): ClientUnaryCall;
+  healthCheck(
+    request: HealthCheckRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HealthCheckResponse) => void,
+  ): ClientUnaryCall;
+  healthCheck(
+    request: HealthCheckRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HealthCheckResponse) => void,
+  ): ClientUnaryCall;
+  /** --- Native order entry (integer ticks/lots) --- */
+  placeOrder(request: NewOrder, callback: (error: ServiceError | null, response: ReportBatch) => void): ClientUnaryCall;
+  placeOrder(
+    request: NewOrder,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  placeOrder(
+    request: NewOrder,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  cancelOrder(
+    request: CancelRequest,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  cancelOrder(
+    request: CancelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  cancelOrder(
+    request: CancelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  modifyOrder(
+    request: ModifyRequest,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  modifyOrder(
+    request: ModifyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  modifyOrder(
+    request: ModifyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  /**
+   * High-throughput path: batches of commands in, batches of execution reports out.
+   * Each CommandBatch is answered by exactly one ReportBatch with the same batch_id, in order; commands of a
+   * batch execute in order, and the reports of a batch are in execution order (a command's reports, then the
+   * next command's). Reports of resting orders of other accounts (maker fills) appear in the batch that caused
+   * them. Several batches may be in flight on one stream. A batch with more commands than the configured
+   * maximum (server.max_batch_size, default 10000) executes nothing and is answered by a ReportBatch with one
+   * EXEC_REJECTED report (request_id 0, reject_reason BATCH_TOO_LARGE); the stream stays open. During shutdown
+   * new batches get ENGINE_SHUTTING_DOWN the same way, batches already received are finished.
+   */
+  orderStream(): ClientDuplexStream<CommandBatch, ReportBatch>;
+  orderStream(options: Partial<CallOptions>): ClientDuplexStream<CommandBatch, ReportBatch>;
+  orderStream(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<CommandBatch, ReportBatch>;
+  /**
+   * Drop copy of reports produced outside any client command: GTD expiries (EXEC_EXPIRED) and fills caused by
+   * engine-internal orders. The backend subscribes once to keep its order state complete.
+   */
+  subscribeExecutions(request: ExecutionsRequest, options?: Partial<CallOptions>): ClientReadableStream<ReportBatch>;
+  subscribeExecutions(
+    request: ExecutionsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ReportBatch>;
+  /**
+   * --- Queries and market data ---
+   * GetOrderBook / SubscribeMarketData: unknown symbol -> INVALID_ARGUMENT. A market-data subscriber that
+   * cannot keep up (server.subscriber_buffer events queued) is dropped with RESOURCE_EXHAUSTED; matching
+   * never waits for subscribers.
+   */
+  getSymbols(
+    request: SymbolsRequest,
+    callback: (error: ServiceError | null, response: SymbolsResponse) => void,
+  ): ClientUnaryCall;
+  getSymbols(
+    request: SymbolsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SymbolsResponse) => void,
+  ): ClientUnaryCall;
+  getSymbols(
+    request: SymbolsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SymbolsResponse) => void,
+  ): ClientUnaryCall;
+  getOrderBook(
+    request: BookRequest,
+    callback: (error: ServiceError | null, response: BookSnapshot) => void,
+  ): ClientUnaryCall;
+  getOrderBook(
+    request: BookRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BookSnapshot) => void,
+  ): ClientUnaryCall;
+  getOrderBook(
+    request: BookRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BookSnapshot) => void,
+  ): ClientUnaryCall;
+  getOpenOrders(
+    request: OpenOrdersRequest,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  getOpenOrders(
+    request: OpenOrdersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  getOpenOrders(
+    request: OpenOrdersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportBatch) => void,
+  ): ClientUnaryCall;
+  subscribeMarketData(
+    request: MarketDataRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<MarketDataEvent>;
+  subscribeMarketData(
+    request: MarketDataRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<MarketDataEvent>;
+  getStats(
+    request: StatsRequest,
+    callback: (error: ServiceError | null, response: EngineStats) => void,
+  ): ClientUnaryCall;
+  getStats(
+    request: StatsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EngineStats) => void,
+  ): ClientUnaryCall;
+  getStats(
+    request: StatsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EngineStats) => void,
+  ): ClientUnaryCall;
+  /** --- Reference prices (driven by the backend's price feed) --- */
+  setReferencePrices(
+    request: ReferencePrices,
+    callback: (error: ServiceError | null, response: ReferencePricesAck) => void,
+  ): ClientUnaryCall;
+  setReferencePrices(
+    request: ReferencePrices,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReferencePricesAck) => void,
+  ): ClientUnaryCall;
+  setReferencePrices(
+    request: ReferencePrices,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReferencePricesAck) => void,
+  ): ClientUnaryCall;
+}
+
+export const TradingEngineClient = makeGenericClientConstructor(
+  TradingEngineService,
+  "trading.pb.TradingEngine",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): TradingEngineClient;
+  service: typeof TradingEngineService;
+  serviceName: string;
+};
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
