@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes tools the k8s-tests need (helm, etcd, kube-apiserver, kubectl, actionlint) from the Go
+# module proxy with `go` and caches them under $HOME/.cache/hft-platform/bin. Idempotent: a tool whose binary
+# already exists at the pinned version is skipped (the version is recorded next to the binary).
+#
+# Usage: scripts/install-k8s-tools.sh [--help] [--force]
+# Env:   HFT_TOOLS_BIN (default $HOME/.cache/hft-platform/bin), KUBE_VERSION (default v1.36.3),
+#        HELM_VERSION (v3.22.0), ACTIONLINT_VERSION (v1.7.12), GOTOOLCHAIN (passed through to go).
+set -euo pipefail
+
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+force=false
+[[ "${1:-}" == "--force" ]] && force=true
+
+BIN="${HFT_TOOLS_BIN:-$HOME/.cache/hft-platform/bin}"
+KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
+HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
+# Staging modules (k8s.io/api, k8s.io/apiserver, ...) are tagged v0.<minor>.<patch> for Kubernetes v1.<minor>.<patch>.
+STAGING_VERSION="v0.${KUBE_VERSION#v1.}"
+
+mkdir -p "$BIN"
+command -v go >/dev/null || { echo "install-k8s-tools: go is required (https://go.dev/dl/)" >&2; exit 1; }
+export GOFLAGS="-buildvcs=false -trimpath"
+LDFLAGS="-s -w"
+
+have() { # have <name> <version>: binary present and built at this version
+  [[ $force == false && -x "$BIN/$1" && -f "$BIN/$1.version" && "$(cat "$BIN/$1.version")" == "$2" ]]
+}
+record() { echo "$2" >"$BIN/$1.version"; echo "install-k8s-tools: $1 $2 -> $BIN/$1 ($3 s)"; }
+
+timed_install() { # timed_install <name> <version> <module path@version>
+  local start=$SECONDS
+  GOBIN="$BIN" go install -ldflags="$LDFLAGS" "$3"
+  record "$1" "$2" $((SECONDS - start))
+}
+
+have helm "$HELM_VERSION" || timed_install helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+have actionlint "$ACTIONLINT_VERSION" ||
+  timed_install actionlint "$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+
+# kube-apiserver, kubectl and etcd: k8s.io/kubernetes replaces its staging modules with ./staging/... paths, which
+# `go install mod@version` refuses. Build from a throwaway module that requires k8s.io/kubernetes and pins every
+# staging module to the matching v0.x release instead. etcd comes from the same module graph, so its version is the
+# one this Kubernetes release is tested with.
+if ! have kube-apiserver "$KUBE_VERSION" || ! have kubectl "$KUBE_VERSION" || ! have etcd "$KUBE_VERSION"; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  cd "$work"
+  go mod init hft-k8s-tools >/dev/null 2>&1
+  go list -m -json "k8s.io/kubernetes@$KUBE_VERSION" >/dev/null
+  gomod="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$KUBE_VERSION.mod"
+  go mod edit -require="k8s.io/kubernetes@$KUBE_VERSION"
+  etcd_version="$(awk '$1 == "go.etcd.io/etcd/server/v3" { print $2; exit }' "$gomod")"
+  go mod edit -require="go.etcd.io/etcd/server/v3@$etcd_version"
+  while read -r mod; do
+    go mod edit -replace="$mod=$mod@$STAGING_VERSION"
+  done < <(awk '$2 == "=>" && $3 ~ /^\.\/staging\// { print $1 }' "$gomod")
+  cat >tools.go <<'EOF'
+//go:build tools
+
+package tools
+
+import (
+	_ "go.etcd.io/etcd/server/v3"
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)
+EOF
+  GOFLAGS="$GOFLAGS -mod=mod" go mod tidy -e >/dev/null 2>&1 || true
+  for spec in "kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver" "kubectl k8s.io/kubernetes/cmd/kubectl" \
+    "etcd go.etcd.io/etcd/server/v3"; do
+    read -r name pkg <<<"$spec"
+    have "$name" "$KUBE_VERSION" && continue
+    start=$SECONDS
+    GOFLAGS="$GOFLAGS -mod=mod" go build -ldflags="$LDFLAGS" -o "$BIN/$name" "$pkg"
+    record "$name" "$KUBE_VERSION" $((SECONDS - start))
+  done
+fi
+
+echo "install-k8s-tools: tools in $BIN (add it to PATH):"
+ls -1 "$BIN" | grep -v '\.version$' | sed 's/^/  /'
