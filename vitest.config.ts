@@ -37,6 +37,12 @@ export default defineConfig({
       },
       {
         test: {
+          name: "web",
+          include: ["web/test/**/*.test.{ts,tsx}"],
+        },
+      },
+      {
+        test: {
           name: "k8s",
           include: ["k8s-tests/**/*.test.ts"],
           testTimeout: 300_000,
