@@ -1,0 +1,76 @@
+// Resolves the caller from `X-API-Key` or `Authorization: Bearer`. API-key lookups are cached briefly
+// (hash -> user) so the hot order path does not hit the database for every request.
+import { timingSafeEqual } from "node:crypto";
+import type { PrismaClient } from "../db/client.js";
+import { ApiError } from "../errors.js";
+import { API_KEY_PREFIX_LENGTH, sha256, verifyToken } from "./crypto.js";
+
+export interface Principal {
+  userId: bigint;
+  role: "USER" | "ADMIN";
+}
+
+const CACHE_TTL_MS = 30_000;
+
+export class Authenticator {
+  private readonly keyCache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly secret: string,
+  ) {}
+
+  async fromHeaders(headers: Record<string, string | string[] | undefined>): Promise<Principal> {
+    const apiKey = headers["x-api-key"];
+    const authz = headers.authorization;
+    if (typeof apiKey === "string" && apiKey !== "") return this.fromApiKey(apiKey);
+    if (typeof authz === "string" && authz !== "") {
+      const m = /^Bearer\s+(\S+)$/i.exec(authz);
+      if (!m) throw new ApiError(401, "UNAUTHORIZED", "Authorization header must be 'Bearer <token>'");
+      return this.fromToken(m[1]);
+    }
+    throw new ApiError(
+      401,
+      "UNAUTHORIZED",
+      "missing credentials: send X-API-Key or Authorization: Bearer <token>",
+    );
+  }
+
+  fromToken(token: string): Principal {
+    const claims = verifyToken(token, this.secret);
+    if (!claims) throw new ApiError(401, "UNAUTHORIZED", "invalid or expired token");
+    return { userId: BigInt(claims.sub), role: claims.role };
+  }
+
+  async fromApiKey(key: string): Promise<Principal> {
+    if (key.length > 256 || key.length < API_KEY_PREFIX_LENGTH) {
+      throw new ApiError(401, "UNAUTHORIZED", "invalid API key");
+    }
+    const hash = sha256(key);
+    const now = Date.now();
+    const cached = this.keyCache.get(hash);
+    let principal: Principal | null;
+    if (cached && cached.until > now) {
+      principal = cached.principal;
+    } else {
+      const rows = await this.prisma.apiKey.findMany({
+        where: { prefix: key.slice(0, API_KEY_PREFIX_LENGTH), revokedAt: null },
+        include: { user: { select: { role: true } } },
+      });
+      const want = Buffer.from(hash, "hex");
+      const row = rows.find((r) => {
+        const got = Buffer.from(r.keyHash, "hex");
+        return got.length === want.length && timingSafeEqual(got, want);
+      });
+      principal = row ? { userId: row.userId, role: row.user.role } : null;
+      if (this.keyCache.size > 10_000) this.keyCache.clear();
+      this.keyCache.set(hash, { principal, until: now + CACHE_TTL_MS });
+    }
+    if (!principal) throw new ApiError(401, "UNAUTHORIZED", "invalid API key");
+    return principal;
+  }
+
+  invalidate(): void {
+    this.keyCache.clear();
+  }
+}

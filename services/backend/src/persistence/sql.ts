@@ -1,0 +1,149 @@
+// Set-based SQL for one WriteUnit: one statement per table, arrays bound through unnest(), so a flush of
+// thousands of rows is a handful of round trips inside one transaction.
+import type pg from "pg";
+import type { WriteUnit } from "./rows.js";
+
+const s = (v: bigint | number | null): string | null => (v === null ? null : v.toString());
+// Prisma stores TIMESTAMP(3) as UTC wall time; an ISO string cast to timestamp keeps it (the Z is ignored).
+const ts = (d: Date): string => d.toISOString();
+
+export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<void> {
+  if (u.orders.size > 0) {
+    const rows = [...u.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    await client.query(
+      `INSERT INTO "orders" ("id","user_id","engine_order_id","client_order_id","symbol","side","type","time_in_force",
+        "post_only","price","quantity","filled_quantity","leaves_quantity","filled_notional","status","reject_reason",
+        "version","created_at","updated_at")
+       SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::bigint[],$4::text[],$5::text[],$6::"OrderSide"[],
+        $7::"OrderType"[],$8::"TimeInForce"[],$9::boolean[],$10::bigint[],$11::bigint[],$12::bigint[],$13::bigint[],
+        $14::bigint[],$15::"OrderStatus"[],$16::text[],$17::bigint[],$18::timestamp(3)[],$19::timestamp(3)[])
+       ON CONFLICT ("id") DO UPDATE SET "engine_order_id"=EXCLUDED."engine_order_id","price"=EXCLUDED."price",
+        "quantity"=EXCLUDED."quantity","filled_quantity"=EXCLUDED."filled_quantity",
+        "leaves_quantity"=EXCLUDED."leaves_quantity","filled_notional"=EXCLUDED."filled_notional",
+        "status"=EXCLUDED."status","reject_reason"=EXCLUDED."reject_reason","version"=EXCLUDED."version",
+        "updated_at"=EXCLUDED."updated_at"
+       WHERE "orders"."version" <= EXCLUDED."version"`,
+      [
+        rows.map((r) => s(r.id)),
+        rows.map((r) => s(r.userId)),
+        rows.map((r) => s(r.engineOrderId)),
+        rows.map((r) => r.clientOrderId),
+        rows.map((r) => r.symbol),
+        rows.map((r) => r.side),
+        rows.map((r) => r.type),
+        rows.map((r) => r.timeInForce),
+        rows.map((r) => r.postOnly),
+        rows.map((r) => s(r.price)),
+        rows.map((r) => s(r.quantity)),
+        rows.map((r) => s(r.filledQuantity)),
+        rows.map((r) => s(r.leavesQuantity)),
+        rows.map((r) => s(r.filledNotional)),
+        rows.map((r) => r.status),
+        rows.map((r) => r.rejectReason),
+        rows.map((r) => s(r.version)),
+        rows.map((r) => ts(r.createdAt)),
+        rows.map((r) => ts(r.updatedAt)),
+      ],
+    );
+  }
+  if (u.events.length > 0) {
+    const rows = u.events;
+    await client.query(
+      `INSERT INTO "order_events" ("order_id","engine_seq","type","status","price","quantity","filled_quantity",
+        "leaves_quantity","text","created_at")
+       SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::text[],$4::"OrderStatus"[],$5::bigint[],$6::bigint[],
+        $7::bigint[],$8::bigint[],$9::text[],$10::timestamp(3)[])`,
+      [
+        rows.map((r) => s(r.orderId)),
+        rows.map((r) => s(r.engineSeq)),
+        rows.map((r) => r.type),
+        rows.map((r) => r.status),
+        rows.map((r) => s(r.price)),
+        rows.map((r) => s(r.quantity)),
+        rows.map((r) => s(r.filledQuantity)),
+        rows.map((r) => s(r.leavesQuantity)),
+        rows.map((r) => r.text),
+        rows.map((r) => ts(r.createdAt)),
+      ],
+    );
+  }
+  if (u.fills.length > 0) {
+    const rows = u.fills;
+    await client.query(
+      `INSERT INTO "fills" ("order_id","user_id","symbol","side","price","quantity","liquidity","trade_id",
+        "engine_seq","created_at")
+       SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::text[],$4::"OrderSide"[],$5::bigint[],$6::bigint[],
+        $7::"Liquidity"[],$8::bigint[],$9::bigint[],$10::timestamp(3)[])`,
+      [
+        rows.map((r) => s(r.orderId)),
+        rows.map((r) => s(r.userId)),
+        rows.map((r) => r.symbol),
+        rows.map((r) => r.side),
+        rows.map((r) => s(r.price)),
+        rows.map((r) => s(r.quantity)),
+        rows.map((r) => r.liquidity),
+        rows.map((r) => s(r.tradeId)),
+        rows.map((r) => s(r.engineSeq)),
+        rows.map((r) => ts(r.createdAt)),
+      ],
+    );
+  }
+  if (u.positions.size > 0) {
+    const rows = [...u.positions.values()].sort((a, b) =>
+      a.userId === b.userId ? (a.symbol < b.symbol ? -1 : 1) : a.userId < b.userId ? -1 : 1,
+    );
+    await client.query(
+      `INSERT INTO "positions" ("user_id","symbol","quantity","cost_basis","realized_pnl","version","updated_at")
+       SELECT * FROM unnest($1::bigint[],$2::text[],$3::bigint[],$4::bigint[],$5::bigint[],$6::bigint[],
+        $7::timestamp(3)[])
+       ON CONFLICT ("user_id","symbol") DO UPDATE SET "quantity"=EXCLUDED."quantity",
+        "cost_basis"=EXCLUDED."cost_basis","realized_pnl"=EXCLUDED."realized_pnl","version"=EXCLUDED."version",
+        "updated_at"=EXCLUDED."updated_at"
+       WHERE "positions"."version" <= EXCLUDED."version"`,
+      [
+        rows.map((r) => s(r.userId)),
+        rows.map((r) => r.symbol),
+        rows.map((r) => s(r.quantity)),
+        rows.map((r) => s(r.costBasis)),
+        rows.map((r) => s(r.realizedPnl)),
+        rows.map((r) => s(r.version)),
+        rows.map((r) => ts(r.updatedAt)),
+      ],
+    );
+  }
+  if (u.accounts.size > 0) {
+    const rows = [...u.accounts.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1));
+    await client.query(
+      `UPDATE "accounts" AS a SET "cash"=v.cash,"version"=v.version,"updated_at"=v.updated_at
+       FROM unnest($1::bigint[],$2::bigint[],$3::bigint[],$4::timestamp(3)[]) AS v(user_id,cash,version,updated_at)
+       WHERE a."user_id"=v.user_id AND a."version" <= v.version`,
+      [
+        rows.map((r) => s(r.userId)),
+        rows.map((r) => s(r.cash)),
+        rows.map((r) => s(r.version)),
+        rows.map((r) => ts(r.updatedAt)),
+      ],
+    );
+  }
+  if (u.rejections.length > 0) {
+    const rows = u.rejections;
+    await client.query(
+      `INSERT INTO "rejected_orders" ("user_id","client_order_id","symbol","side","type","price","quantity","code",
+        "reason","created_at")
+       SELECT * FROM unnest($1::bigint[],$2::text[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],
+        $8::text[],$9::text[],$10::timestamp(3)[])`,
+      [
+        rows.map((r) => s(r.userId)),
+        rows.map((r) => r.clientOrderId),
+        rows.map((r) => r.symbol),
+        rows.map((r) => r.side),
+        rows.map((r) => r.type),
+        rows.map((r) => r.price),
+        rows.map((r) => r.quantity),
+        rows.map((r) => r.code),
+        rows.map((r) => r.reason),
+        rows.map((r) => ts(r.createdAt)),
+      ],
+    );
+  }
+}

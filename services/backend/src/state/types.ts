@@ -1,0 +1,24 @@
+import type { OrderRow } from "../persistence/rows.js";
+import type { PositionState } from "../portfolio/math.js";
+import type { ResolvedLimits, TokenBucket } from "../risk/rules.js";
+
+/** In-memory order: the persisted row plus what only the running backend needs. */
+export interface OrderState extends OrderRow {
+  /** cash held back for this (buy) order, cents */
+  reservedCents: bigint;
+  /** not yet acknowledged by the engine */
+  pending: boolean;
+}
+
+export interface UserState {
+  userId: bigint;
+  cash: bigint;
+  reserved: bigint;
+  accountVersion: bigint;
+  positions: Map<string, PositionState & { version: bigint }>;
+  openOrders: Map<bigint, OrderState>;
+  limits: ResolvedLimits;
+  bucket: TokenBucket;
+  /** clientOrderId -> in-flight/recent order id (duplicates wait for the first) */
+  clientIds: Map<string, { orderId: bigint; done: Promise<unknown> }>;
+}
