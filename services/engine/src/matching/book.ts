@@ -107,15 +107,21 @@ export class OrderBook {
     while (ix !== NIL && sum < want) {
       const price = this.base + ix;
       if (side === BUY ? price > limit : price < limit) break;
-      let o = this.lvHead[ix];
-      while (o !== NIL && sum < want) {
+      // Shown parts are taken in queue order; iceberg reserves only after their refresh moved them to the back,
+      // i.e. behind an own order that would stop the taker first. So reserves count only for levels the taker
+      // can eat completely.
+      let shown = 0;
+      let reserve = 0;
+      for (let o = this.lvHead[ix]; o !== NIL; o = p.next[o]) {
         if (stp !== STP_NONE && p.owner[o] === owner) {
-          if (stp === STP_CANCEL_NEWEST || stp === STP_CANCEL_BOTH) return sum;
-        } else {
-          sum += p.shown[o] + p.reserve[o];
+          if (stp === STP_CANCEL_NEWEST || stp === STP_CANCEL_BOTH) return sum + shown;
+          continue; // cancel oldest: the own order is cancelled, matching goes on
         }
-        o = p.next[o];
+        shown += p.shown[o];
+        reserve += p.reserve[o];
+        if (sum + shown >= want) return sum + shown;
       }
+      sum += shown + reserve;
       ix =
         side === BUY
           ? nextSet(this.askBits, this.askSum, ix + 1)
@@ -202,7 +208,7 @@ export class OrderBook {
           continue;
         }
         const avail = p.shown[o];
-        const q = remaining < avail ? remaining : avail;
+        const q = Math.min(remaining, avail);
         p.shown[o] = avail - q;
         p.filled[o] += q;
         p.filled[t] += q;
@@ -219,7 +225,7 @@ export class OrderBook {
           const res = p.reserve[o];
           if (res > 0) {
             // iceberg refresh: new slice from the reserve, back of the queue (loses time priority)
-            const slice = res < p.display[o] ? res : p.display[o];
+            const slice = Math.min(res, p.display[o]);
             p.reserve[o] = res - slice;
             p.shown[o] = slice;
             this.lvQty[ix] += slice;
@@ -294,7 +300,7 @@ export class OrderBook {
     let cut = p.qty[o] - newQty;
     p.qty[o] = newQty;
     const r = p.reserve[o];
-    const fromReserve = cut < r ? cut : r;
+    const fromReserve = Math.min(cut, r);
     p.reserve[o] = r - fromReserve;
     cut -= fromReserve;
     p.shown[o] -= cut;

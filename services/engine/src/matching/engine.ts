@@ -389,7 +389,7 @@ export class MatchingEngine {
 
   private end(): void {
     const sym = this.cur;
-    if (sym !== undefined && sym.dirty) {
+    if (sym?.dirty) {
       sym.dirty = false;
       if (this.listener !== undefined) this.listener.onBookChanged(sym.spec.symbol);
     }
