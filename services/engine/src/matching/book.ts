@@ -357,23 +357,24 @@ export class OrderBook {
   }
 
   /**
-   * Modify: same price and quantity down keeps priority; otherwise cancel/replace (may trade at the new price).
-   * False when unknown or the new quantity is not above the filled quantity.
+   * Modify to a new price and open quantity (`leaves`, what is still to fill). Same price and leaves down keeps
+   * the queue position; otherwise cancel/replace (loses priority, may trade at the new price). False when unknown.
    */
-  modify(id: number, price: number, qty: number): boolean {
+  modify(id: number, price: number, leaves: number): boolean {
     const p = this.pool;
     const s = p.slotOf(id);
-    if (s === NIL || p.state[s] !== RESTING || qty <= p.filled[s]) return false;
-    if (price === p.price[s] && qty <= p.qty[s]) {
-      if (qty < p.qty[s]) this.reduce(s, qty);
+    if (s === NIL || p.state[s] !== RESTING || leaves <= 0) return false;
+    const filled = p.filled[s];
+    if (price === p.price[s] && filled + leaves <= p.qty[s]) {
+      if (filled + leaves < p.qty[s]) this.reduce(s, filled + leaves);
       return true;
     }
     if (!this.ensure(price)) return false;
     this.remove(s);
     p.price[s] = price;
-    p.qty[s] = qty;
+    p.qty[s] = filled + leaves;
     this.execute(s, price);
-    if (p.filled[s] < qty) this.rest(s);
+    if (p.filled[s] < p.qty[s]) this.rest(s);
     else p.release(s);
     return true;
   }
