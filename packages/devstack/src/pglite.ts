@@ -2,14 +2,15 @@
 // PostgreSQL wire protocol on TCP, so the backend connects with its ordinary `pg` driver and a fresh machine needs
 // no database install.
 //
-// Limitation: PGlite is a single PostgreSQL backend. It serves ONE client connection at a time (a second one is
-// refused with "Too many connections"); run the backend with MAX_POOL_SIZE=1 against it, and close migration /
-// seed connections before starting the backend. For anything concurrent, use a real PostgreSQL (DATABASE_URL).
+// Limitation: PGlite is a single PostgreSQL backend. Several client connections are accepted, but they are
+// served one query (or one whole transaction) at a time — see pglite-server.ts; an open transaction blocks every
+// other client until it ends. Keep pools small (MAX_POOL_SIZE=1 is what the launcher uses) and transactions short.
+// For anything concurrent or performance-related, use a real PostgreSQL (DATABASE_URL).
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { freePort } from "./net.js";
 import { DEFAULT_PGLITE_DIR } from "./paths.js";
+import { PgliteServer } from "./pglite-server.js";
 
 export interface StartEmbeddedPostgresOptions {
   /**
@@ -20,7 +21,7 @@ export interface StartEmbeddedPostgresOptions {
   /** TCP port on `host` (default: a free one). */
   port?: number;
   host?: string;
-  /** Concurrent client connections accepted (default 1; see the limitation above before raising it). */
+  /** Client connections accepted at once (default 32; they are served one transaction at a time). */
   maxConnections?: number;
 }
 
@@ -43,11 +44,11 @@ export async function startEmbeddedPostgres(
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const host = opts.host ?? "127.0.0.1";
   const db = await PGlite.create(dataDir);
-  let server: PGLiteSocketServer | undefined;
+  let server: PgliteServer | undefined;
   let port = 0;
   for (let attempt = 0; attempt < 3 && !server; attempt++) {
     port = opts.port ?? (await freePort(host));
-    const s = new PGLiteSocketServer({ db, port, host, maxConnections: opts.maxConnections ?? 1 });
+    const s = new PgliteServer({ db, port, host, maxConnections: opts.maxConnections ?? 32 });
     try {
       await s.start();
       server = s;
