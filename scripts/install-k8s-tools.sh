@@ -27,18 +27,32 @@ command -v go >/dev/null || { echo "install-k8s-tools: go is required (https://g
 export GOFLAGS="-buildvcs=false -trimpath"
 LDFLAGS="-s -w"
 
-have() { # have <name> <version>: binary present and built at this version
-  [[ $force == false && -x "$BIN/$1" && -f "$BIN/$1.version" && "$(cat "$BIN/$1.version")" == "$2" ]]
+# Bump RECIPE when the build flags change so cached binaries are rebuilt.
+RECIPE=2
+have() { # have <name> <version>: binary present and built at this version with this recipe
+  [[ $force == false && -x "$BIN/$1" && -f "$BIN/$1.version" && "$(cat "$BIN/$1.version")" == "$2+r$RECIPE" ]]
 }
-record() { echo "$2" >"$BIN/$1.version"; echo "install-k8s-tools: $1 $2 -> $BIN/$1 ($3 s)"; }
+record() { echo "$2+r$RECIPE" >"$BIN/$1.version"; echo "install-k8s-tools: $1 $2 -> $BIN/$1 ($3 s)"; }
 
-timed_install() { # timed_install <name> <version> <module path@version>
+timed_install() { # timed_install <name> <version> <module path@version> [extra ldflags]
   local start=$SECONDS
-  GOBIN="$BIN" go install -ldflags="$LDFLAGS" "$3"
+  GOBIN="$BIN" go install -ldflags="$LDFLAGS ${4:-}" "$3"
   record "$1" "$2" $((SECONDS - start))
 }
 
-have helm "$HELM_VERSION" || timed_install helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+kube_minor="${KUBE_VERSION#v1.}"; kube_minor="${kube_minor%%.*}"
+# Version stamps normally set by Makefiles: without them helm reports "v3.22" and assumes Kubernetes v1.20 for
+# `helm template`, and kube-apiserver/kubectl report v0.0.0 (which fails the chart's kubeVersion constraint).
+HELM_LDFLAGS="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+  HELM_LDFLAGS+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$kube_minor"
+done
+KUBE_LDFLAGS=""
+for kv in "gitVersion=$KUBE_VERSION" gitMajor=1 "gitMinor=$kube_minor" gitTreeState=clean; do
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do KUBE_LDFLAGS+=" -X $pkg.$kv"; done
+done
+
+have helm "$HELM_VERSION" || timed_install helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "$HELM_LDFLAGS"
 have actionlint "$ACTIONLINT_VERSION" ||
   timed_install actionlint "$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 
@@ -76,7 +90,7 @@ EOF
     read -r name pkg <<<"$spec"
     have "$name" "$KUBE_VERSION" && continue
     start=$SECONDS
-    GOFLAGS="$GOFLAGS -mod=mod" go build -ldflags="$LDFLAGS" -o "$BIN/$name" "$pkg"
+    GOFLAGS="$GOFLAGS -mod=mod" go build -ldflags="$LDFLAGS $KUBE_LDFLAGS" -o "$BIN/$name" "$pkg"
     record "$name" "$KUBE_VERSION" $((SECONDS - start))
   done
 fi
