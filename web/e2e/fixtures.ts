@@ -1,0 +1,42 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type StackState, stack } from "./stack";
+
+export const SHOTS = join(import.meta.dirname, "..", "test-results", "screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+export const test = base.extend<{ env: StackState }>({
+  env: async ({}, use) => {
+    await use(stack());
+  },
+  baseURL: async ({}, use) => {
+    await use(stack().webUrl);
+  },
+});
+
+export { expect };
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/trade\//);
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Marks the current document so a later check can prove no full page load happened in between. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __e2eMark: number }).__e2eMark = 42;
+  });
+}
+
+export async function expectSameDocument(page: Page): Promise<void> {
+  const mark = await page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark);
+  expect(mark, "the page was reloaded").toBe(42);
+}
