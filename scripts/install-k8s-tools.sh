@@ -32,7 +32,12 @@ RECIPE=2
 have() { # have <name> <version>: binary present and built at this version with this recipe
   [[ $force == false && -x "$BIN/$1" && -f "$BIN/$1.version" && "$(cat "$BIN/$1.version")" == "$2+r$RECIPE" ]]
 }
-record() { echo "$2+r$RECIPE" >"$BIN/$1.version"; echo "install-k8s-tools: $1 $2 -> $BIN/$1 ($3 s)"; }
+built=()
+record() {
+  echo "$2+r$RECIPE" >"$BIN/$1.version"
+  built+=("$1")
+  echo "install-k8s-tools: built $1 $2 -> $BIN/$1 ($3 s)"
+}
 
 timed_install() { # timed_install <name> <version> <module path@version> [extra ldflags]
   local start=$SECONDS
@@ -96,4 +101,8 @@ EOF
 fi
 
 echo "install-k8s-tools: tools in $BIN (add it to PATH):"
-ls -1 "$BIN" | grep -v '\.version$' | sed 's/^/  /'
+for name in helm etcd kube-apiserver kubectl actionlint; do
+  state=cached
+  [[ " ${built[*]} " == *" $name "* ]] && state=built
+  echo "  $name $(cat "$BIN/$name.version") ($state)"
+done
