@@ -212,7 +212,7 @@ describe.skipIf(tools.skip)("against a real kube-apiserver", () => {
     expect(out.trim().split("\n")).toHaveLength(objects.length);
     const stored = getFromServer(manifest, "hft-cdk8s");
     expect([...stored.keys()].sort()).toEqual(objects.map(key).sort());
-    const versions = new Map([...stored].map(([k, o]) => [k, o.metadata.resourceVersion as string]));
+    const versions = new Map([...stored].map(([k, o]) => [k, o.metadata.resourceVersion]));
     kubectlOk(["apply", "--server-side", "--field-manager=hft-cdk8s", "-n", "hft-cdk8s", "-f", file]);
     const again = getFromServer(manifest, "hft-cdk8s");
     for (const [k, o] of again) expect(o.metadata.resourceVersion, k).toBe(versions.get(k));

@@ -21,6 +21,9 @@ export interface K8sObject {
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    /** Set by the API server on stored objects. */
+    resourceVersion?: string;
+    generation?: number;
   };
   // biome-ignore lint/suspicious/noExplicitAny: arbitrary Kubernetes object bodies, inspected by path in tests
   spec?: any;
