@@ -1,5 +1,5 @@
-import type pg from "pino";
 import type { Pool } from "pg";
+import type pg from "pino";
 import type { Authenticator } from "./auth/authenticator.js";
 import type { Config } from "./config/index.js";
 import type { PrismaClient } from "./db/client.js";

@@ -95,3 +95,7 @@ export const PriceTick = z.object({
   timestamp: Timestamp,
 });
 export type PriceTick = z.infer<typeof PriceTick>;
+
+/** GET /api/v1/market/prices — latest feed price per symbol. */
+export const PricesResponse = z.object({ prices: z.array(PriceTick) });
+export type PricesResponse = z.infer<typeof PricesResponse>;

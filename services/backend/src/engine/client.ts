@@ -143,6 +143,7 @@ export class EngineClient {
       this.stream = null;
       this.streamConnected = false;
       this.metrics.grpcErrors.inc({ method: "orderStream" });
+      this.log.debug({ err: err.message }, "engine order stream closed; reconnecting in 1 s");
       this.onStreamDown(err);
       if (!this.closed && !this.reconnectTimer) {
         this.reconnectTimer = setTimeout(() => {

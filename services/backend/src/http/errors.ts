@@ -5,14 +5,22 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { ApiError } from "../errors.js";
 
 const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "PAYLOAD_TOO_LARGE", message: "request body is too large" },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: "PAYLOAD_TOO_LARGE",
+    message: "request body is too large",
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     code: "UNSUPPORTED_MEDIA_TYPE",
     message: "send the body as application/json",
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: "VALIDATION_ERROR", message: "request body is empty" },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: "MALFORMED_JSON", message: "request body is not valid JSON" },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: "MALFORMED_JSON",
+    message: "request body is not valid JSON",
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "BAD_REQUEST", message: "invalid content-length" },
 };
 
@@ -27,24 +35,35 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(400).send({ error: { code: "VALIDATION_ERROR", message, details: issues } });
     }
     if (err instanceof ApiError) {
-      const body: { code: string; message: string; details?: unknown } = { code: err.code, message: err.message };
+      const body: { code: string; message: string; details?: unknown } = {
+        code: err.code,
+        message: err.message,
+      };
       if (err.details !== undefined) body.details = err.details;
       return reply.status(err.statusCode).send({ error: body });
     }
     const known = err.code ? FASTIFY_CODES[err.code] : undefined;
     if (known) {
-      return reply.status(known.status).send({ error: { code: known.code, message: known.message ?? err.message } });
+      return reply
+        .status(known.status)
+        .send({ error: { code: known.code, message: known.message ?? err.message } });
     }
     if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
-      return reply.status(400).send({ error: { code: "MALFORMED_JSON", message: "request body is not valid JSON" } });
+      return reply
+        .status(400)
+        .send({ error: { code: "MALFORMED_JSON", message: "request body is not valid JSON" } });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ error: { code: err.code ?? "BAD_REQUEST", message: err.message } });
+      return reply
+        .status(err.statusCode)
+        .send({ error: { code: err.code ?? "BAD_REQUEST", message: err.message } });
     }
     req.log.error({ err }, "unhandled error");
     return reply.status(500).send({ error: { code: "INTERNAL", message: "internal server error" } });
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` } });
+    reply
+      .status(404)
+      .send({ error: { code: "NOT_FOUND", message: `no route ${req.method} ${req.url.split("?")[0]}` } });
   });
 }

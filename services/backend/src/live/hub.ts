@@ -5,7 +5,7 @@ import type { WebSocket } from "ws";
 import type { Metrics } from "../metrics/index.js";
 import type { Publisher } from "../state/core.js";
 
-interface Conn {
+export interface Conn {
   ws: WebSocket;
   userId: bigint | null;
   symbols: Set<string>;
@@ -16,7 +16,14 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export class LiveHub implements Publisher {
   private readonly conns = new Set<Conn>();
 
+  /** current state of a symbol (book top, latest price) sent right after a subscribe */
+  snapshotOf: (symbol: string) => StreamServerMessage[] = () => [];
+
   constructor(private readonly metrics: Metrics) {}
+
+  snapshot(c: Conn, symbol: string): void {
+    for (const m of this.snapshotOf(symbol)) this.send(c, m);
+  }
 
   add(ws: WebSocket): Conn {
     const c: Conn = { ws, userId: null, symbols: new Set() };

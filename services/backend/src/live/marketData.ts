@@ -29,6 +29,8 @@ export class MarketDataStore {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   connected = false;
+  /** engine start (unix ms): engine timestamps are nanoseconds since then */
+  engineStartMs = 0;
   onTrade: (symbol: string, t: TradeRecord) => void = () => undefined;
   onBook: (symbol: string, b: BookTop) => void = () => undefined;
 
@@ -82,7 +84,7 @@ export class MarketDataStore {
       price: t.price,
       quantity: t.quantity,
       aggressor: t.aggressorSide === Side.SELL ? "SELL" : "BUY",
-      timestampMs: Math.floor(t.timestampNs / 1e6) || Date.now(),
+      timestampMs: this.engineStartMs > 0 ? this.engineStartMs + Math.floor(t.timestampNs / 1e6) : Date.now(),
     };
     book.lastPrice = t.price;
     book.volume += t.quantity;
@@ -136,7 +138,11 @@ export interface CandleTicks {
 }
 
 /** OHLCV buckets of `intervalMs` from trades in time order; the newest `limit` buckets. */
-export function buildCandles(trades: readonly TradeRecord[], intervalMs: number, limit: number): CandleTicks[] {
+export function buildCandles(
+  trades: readonly TradeRecord[],
+  intervalMs: number,
+  limit: number,
+): CandleTicks[] {
   const out: CandleTicks[] = [];
   for (const t of trades) {
     const start = Math.floor(t.timestampMs / intervalMs) * intervalMs;
@@ -147,7 +153,14 @@ export function buildCandles(trades: readonly TradeRecord[], intervalMs: number,
       last.close = t.price;
       last.volume += t.quantity;
     } else {
-      out.push({ startMs: start, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity });
+      out.push({
+        startMs: start,
+        open: t.price,
+        high: t.price,
+        low: t.price,
+        close: t.price,
+        volume: t.quantity,
+      });
     }
   }
   return out.slice(-limit);

@@ -72,6 +72,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** last N order-to-ack latencies (seconds) for the status page's p50/p99 */
+  private readonly ackWindow = new Float64Array(4096);
+  private ackCount = 0;
+
+  observeAck(seconds: number): void {
+    this.orderAckSeconds.observe(seconds);
+    this.ackWindow[this.ackCount % this.ackWindow.length] = seconds;
+    this.ackCount++;
+  }
+
+  /** p50/p99 of the recent window in milliseconds (null before the first order). */
+  ackPercentilesMs(): { p50: number | null; p99: number | null; count: number } {
+    const n = Math.min(this.ackCount, this.ackWindow.length);
+    if (n === 0) return { p50: null, p99: null, count: 0 };
+    const sorted = Float64Array.from(this.ackWindow.subarray(0, n)).sort();
+    const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))] * 1000;
+    return { p50: at(0.5), p99: at(0.99), count: this.ackCount };
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "hft_backend_" });
   }

@@ -28,9 +28,15 @@ export class PriceFeed {
     return this.latest.get(symbol)?.priceTicks ?? null;
   }
 
+  quotes(): PriceQuote[] {
+    return [...this.latest.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+  }
+
   /** ok when the feed ticked within 5 intervals. */
   get healthy(): boolean {
-    return this.lastUpdate !== null && Date.now() - this.lastUpdate.getTime() < Math.max(5 * this.intervalMs, 5000);
+    return (
+      this.lastUpdate !== null && Date.now() - this.lastUpdate.getTime() < Math.max(5 * this.intervalMs, 5000)
+    );
   }
 
   get symbolCount(): number {
@@ -57,7 +63,9 @@ export class PriceFeed {
         this.onQuotes(quotes);
         await this.engine
           .setReferencePrices(quotes.map((q) => ({ symbol: q.symbol, price: q.priceTicks })))
-          .catch((err: Error) => this.log.debug({ err: err.message }, "engine did not take reference prices"));
+          .catch((err: Error) =>
+            this.log.debug({ err: err.message }, "engine did not take reference prices"),
+          );
       }
     } catch (err) {
       this.lastError = (err as Error).message;

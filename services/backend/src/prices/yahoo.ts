@@ -13,7 +13,9 @@ export class YahooPriceSource implements PriceSource {
   constructor(baseUrl?: string) {
     const redirect: FetchFn | undefined = baseUrl
       ? (input, init) => {
-          const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+          const url = new URL(
+            typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
+          );
           const target = new URL(url.pathname + url.search, baseUrl);
           return fetch(target, init);
         }
@@ -29,7 +31,10 @@ export class YahooPriceSource implements PriceSource {
     const out: PriceQuote[] = [];
     await Promise.all(
       symbols.map(async (s) => {
-        const res = await this.yf.chart(s.symbol, { period1: new Date(Date.now() - 86_400_000), interval: "1m" });
+        const res = await this.yf.chart(s.symbol, {
+          period1: new Date(Date.now() - 86_400_000),
+          interval: "1m",
+        });
         const price = res.meta.regularMarketPrice;
         if (typeof price !== "number" || !Number.isFinite(price) || price <= 0) return;
         // A quote is a measurement, not an order: snap it to the symbol's tick (the only place we round).

@@ -352,7 +352,7 @@ export class TradingCore {
     }
     const view = orderView(result.order, this.symbols);
     const fills = result.fills.map((f, i) => fillView({ ...f, id: BigInt(-i - 1) }, this.symbols));
-    this.metrics.orderAckSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    this.metrics.observeAck(Number(process.hrtime.bigint() - t0) / 1e9);
     if (result.order.status === "REJECTED") {
       const code = `ENGINE_${result.order.rejectReason ?? "REJECTED"}`;
       this.metrics.ordersRejected.inc({ reason: code });
@@ -661,6 +661,7 @@ export class TradingCore {
       u.positions.set(o.symbol, pos);
       const cash = applyFill(pos, o.side, BigInt(r.lastQuantity), BigInt(r.lastPrice), cpu);
       pos.version += 1n;
+      pos.updatedAt = now;
       u.cash += cash;
       u.accountVersion += 1n;
       unit.positions.set(`${u.userId}:${o.symbol}`, {

@@ -15,7 +15,7 @@ export interface UserState {
   cash: bigint;
   reserved: bigint;
   accountVersion: bigint;
-  positions: Map<string, PositionState & { version: bigint }>;
+  positions: Map<string, PositionState & { version: bigint; updatedAt?: Date }>;
   openOrders: Map<bigint, OrderState>;
   limits: ResolvedLimits;
   bucket: TokenBucket;

@@ -1,0 +1,106 @@
+// The fastify application: zod-validated routes, OpenAPI at /docs, WebSocket stream, uniform errors.
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { corsOrigins } from "./config/index.js";
+import type { AppContext } from "./context.js";
+import { installErrorHandling } from "./http/errors.js";
+import type { App } from "./http/types.js";
+import { registerAdminRoutes } from "./routes/admin.js";
+import { registerAuthRoutes } from "./routes/auth.js";
+import { registerMarketRoutes } from "./routes/market.js";
+import { registerOrderRoutes } from "./routes/orders.js";
+import { registerPortfolioRoutes } from "./routes/portfolio.js";
+import { registerStreamRoute } from "./routes/stream.js";
+import { registerSystemRoutes } from "./routes/system.js";
+
+/** JSON bodies are small (an order is ~200 bytes); anything bigger is a mistake or an attack. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    // Per-request access logs would dominate the hot order path; errors are logged by the error handler.
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: ctx.config.TRUST_PROXY,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest("principal", null);
+  app.decorateRequest("t0", 0n);
+  app.addHook("onRequest", async (req) => {
+    req.t0 = process.hrtime.bigint();
+  });
+  installErrorHandling(app);
+  installCors(app, corsOrigins(ctx.config));
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "hft-platform trading API",
+        version: ctx.version,
+        description:
+          "REST API of the trading backend. Prices, quantities and money are decimal strings. Errors are " +
+          '{"error":{"code","message","details"?}}.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  registerSystemRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerOrderRoutes(app, ctx);
+  registerPortfolioRoutes(app, ctx);
+  registerMarketRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  registerStreamRoute(app, ctx);
+  return app;
+}
+
+/** Minimal CORS for the configured origins only (the web normally proxies same-origin, so this is off). */
+function installCors(app: App, origins: string[]): void {
+  if (origins.length === 0) return;
+  const allowed = new Set(origins);
+  app.addHook("onRequest", async (req, reply) => {
+    const origin = req.headers.origin;
+    if (!origin || !(allowed.has(origin) || allowed.has("*"))) return;
+    reply.header("access-control-allow-origin", origin);
+    reply.header("vary", "Origin");
+    if (req.method === "OPTIONS") {
+      reply
+        .header("access-control-allow-methods", "GET,POST,PATCH,PUT,DELETE")
+        .header("access-control-allow-headers", "content-type,authorization,x-api-key")
+        .header("access-control-max-age", "600")
+        .status(204)
+        .send();
+    }
+  });
+}
+
+/** Authenticates every route registered inside `fn` (X-API-Key or Bearer token) before validation runs. */
+export function authenticated(app: App, ctx: AppContext, fn: (scope: App) => void): void {
+  app.register(async (scope) => {
+    scope.addHook("onRequest", async (req) => {
+      req.principal = await ctx.auth.fromHeaders(req.headers);
+    });
+    fn(scope as unknown as App);
+  });
+}

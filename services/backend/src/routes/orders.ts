@@ -1,0 +1,191 @@
+// Orders and fills of the authenticated user. Every query is scoped by the caller's user id: another user's
+// order is indistinguishable from a missing one (404).
+import {
+  ListFillsQuery,
+  ListFillsResponse,
+  ListOrdersQuery,
+  ListOrdersResponse,
+  ModifyOrderRequest,
+  OrderDetailResponse,
+  OrderIdParams,
+  OrderResponse,
+  PlaceOrderRequest,
+} from "@hft/shared/api";
+import { authenticated } from "../app.js";
+import type { AppContext } from "../context.js";
+import type { Prisma } from "../db/generated/client.js";
+import { ApiError } from "../errors.js";
+import { decodeCursor, encodeCursor } from "../http/pagination.js";
+import { type App, parseId, principalOf, responses } from "../http/types.js";
+import { eventView, fillView, orderView } from "../views.js";
+
+function timeRange(from?: string, to?: string): { gte?: Date; lt?: Date } | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  const range: { gte?: Date; lt?: Date } = {};
+  if (from !== undefined) range.gte = new Date(from);
+  if (to !== undefined) range.lt = new Date(to);
+  if (range.gte && range.lt && range.gte > range.lt) {
+    throw new ApiError(400, "VALIDATION_ERROR", "query.from must not be after query.to", [
+      { field: "query.from", message: "must not be after query.to" },
+    ]);
+  }
+  return range;
+}
+
+export function registerOrderRoutes(app: App, ctx: AppContext): void {
+  authenticated(app, ctx, (scope) => {
+    scope.post(
+      "/api/v1/orders",
+      {
+        schema: {
+          tags: ["orders"],
+          summary: "Place an order (acknowledged only once it is durable)",
+          description:
+            "LIMIT needs price; MARKET must not have one and is IOC or FOK. The same clientOrderId twice " +
+            "returns the first order with duplicate=true (200) instead of creating another.",
+          body: PlaceOrderRequest,
+          response: responses({ 201: OrderResponse, 200: OrderResponse }),
+        },
+      },
+      async (req, reply) => {
+        const p = principalOf(req);
+        const r = await ctx.core.placeOrder(p.userId, req.body, req.t0);
+        reply.status(r.status);
+        return r.duplicate
+          ? { order: r.order, fills: r.fills, duplicate: true }
+          : { order: r.order, fills: r.fills };
+      },
+    );
+
+    scope.get(
+      "/api/v1/orders",
+      {
+        schema: {
+          tags: ["orders"],
+          summary: "List the caller's orders, newest first, with filters and cursor pagination",
+          querystring: ListOrdersQuery,
+          response: responses({ 200: ListOrdersResponse }),
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const q = req.query;
+        const cursor = decodeCursor(q.cursor);
+        const where: Prisma.OrderWhereInput = { userId: p.userId };
+        if (q.status !== undefined) where.status = q.status;
+        if (q.open !== undefined) {
+          const open = ["NEW", "PARTIALLY_FILLED"] as const;
+          if (
+            q.status !== undefined &&
+            open.includes(q.status as (typeof open)[number]) !== (q.open === "true")
+          ) {
+            return { orders: [], nextCursor: null };
+          }
+          if (q.status === undefined)
+            where.status = q.open === "true" ? { in: [...open] } : { notIn: [...open] };
+        }
+        if (q.symbol !== undefined) where.symbol = q.symbol;
+        if (q.side !== undefined) where.side = q.side;
+        const created = timeRange(q.from, q.to);
+        if (created) where.createdAt = created;
+        if (cursor !== undefined) where.id = { lt: cursor };
+        const rows = await ctx.prisma.order.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1 });
+        const page = rows.slice(0, q.limit);
+        return {
+          orders: page.map((o) => orderView(o, ctx.symbols)),
+          nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null,
+        };
+      },
+    );
+
+    scope.get(
+      "/api/v1/orders/:id",
+      {
+        schema: {
+          tags: ["orders"],
+          summary: "One of the caller's orders with its fills and state history",
+          params: OrderIdParams,
+          response: responses({ 200: OrderDetailResponse }),
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const id = parseId(req.params.id);
+        const order = await ctx.prisma.order.findFirst({
+          where: { id, userId: p.userId },
+          include: { fills: { orderBy: { id: "asc" } }, events: { orderBy: { id: "asc" } } },
+        });
+        if (!order) throw new ApiError(404, "NOT_FOUND", "order not found");
+        return {
+          order: orderView(order, ctx.symbols),
+          fills: order.fills.map((f) => fillView(f, ctx.symbols)),
+          events: order.events.map((e) => eventView(e, order.symbol, ctx.symbols)),
+        };
+      },
+    );
+
+    scope.delete(
+      "/api/v1/orders/:id",
+      {
+        schema: {
+          tags: ["orders"],
+          summary: "Cancel an open order (409 ORDER_NOT_OPEN when it is already final)",
+          params: OrderIdParams,
+          response: responses({ 200: OrderResponse }),
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const r = await ctx.core.cancelOrder(p.userId, parseId(req.params.id));
+        return { order: r.order, fills: r.fills };
+      },
+    );
+
+    scope.patch(
+      "/api/v1/orders/:id",
+      {
+        schema: {
+          tags: ["orders"],
+          summary: "Modify an open LIMIT order's price and/or total quantity",
+          params: OrderIdParams,
+          body: ModifyOrderRequest,
+          response: responses({ 200: OrderResponse }),
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const r = await ctx.core.modifyOrder(p.userId, parseId(req.params.id), req.body);
+        return { order: r.order, fills: r.fills };
+      },
+    );
+
+    scope.get(
+      "/api/v1/fills",
+      {
+        schema: {
+          tags: ["orders"],
+          summary: "The caller's fills, newest first, with filters and cursor pagination",
+          querystring: ListFillsQuery,
+          response: responses({ 200: ListFillsResponse }),
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const q = req.query;
+        const cursor = decodeCursor(q.cursor);
+        const where: Prisma.FillWhereInput = { userId: p.userId };
+        if (q.symbol !== undefined) where.symbol = q.symbol;
+        if (q.orderId !== undefined) where.orderId = parseId(q.orderId);
+        const created = timeRange(q.from, q.to);
+        if (created) where.createdAt = created;
+        if (cursor !== undefined) where.id = { lt: cursor };
+        const rows = await ctx.prisma.fill.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1 });
+        const page = rows.slice(0, q.limit);
+        return {
+          fills: page.map((f) => fillView(f, ctx.symbols)),
+          nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null,
+        };
+      },
+    );
+  });
+}
