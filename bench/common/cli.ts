@@ -13,7 +13,8 @@ export function parseArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
     if (a === "--json") out.json = true;
     else if (a === "--ops" || a === "--seed") {
       const v = Number(argv[++i]);
-      if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
+      if (!Number.isSafeInteger(v) || v <= 0)
+        throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
       if (a === "--ops") out.ops = v;
       else out.seed = v;
     } else out.rest.push(a);

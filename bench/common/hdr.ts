@@ -14,10 +14,14 @@ export interface LatencySummary {
 }
 
 export function summarize(samplesNs: Float64Array, count: number): LatencySummary {
-  const h = build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: 3 });
+  const h = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   for (let i = 0; i < count; i++) {
     const v = Math.round(samplesNs[i]);
-    h.recordValue(v < 1 ? 1 : v);
+    h.recordValue(Math.max(v, 1));
   }
   const us = (ns: number): number => Math.round(ns) / 1000;
   const s: LatencySummary = {

@@ -36,6 +36,6 @@ export class Prng {
   /** Geometric-like distance >= 1 with the given mean (exponential, rounded up). */
   expInt(mean: number, max: number): number {
     const v = 1 + Math.floor(-Math.log(1 - this.next()) * mean);
-    return v > max ? max : v;
+    return Math.min(v, max);
   }
 }

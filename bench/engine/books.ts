@@ -1,0 +1,162 @@
+// The order books under test, each replaying an OpStream through its own public API.
+
+import { OrderBook as HloBook } from "hft-limit-order-book";
+import { OrderBook as NobBook } from "nodejs-order-book";
+import { BUY, OrderBook, OrderPool } from "../../services/engine/src/matching/index.js";
+import { OP_CANCEL, OP_IOC, OP_LIMIT, OP_MARKET, type OpStream } from "./ops.js";
+
+export interface BookState {
+  bestBid: number;
+  bestAsk: number;
+  /** resting quantity over all levels (lots) */
+  volume: number;
+  levels: number;
+}
+
+/** A book replaying ops [from, to) of a stream. */
+export interface BenchBook {
+  readonly name: string;
+  apply(s: OpStream, i: number): void;
+  state(): BookState;
+}
+
+/** Our matching core through its numeric API (no strings, no objects per op). */
+export class OursBook implements BenchBook {
+  readonly name = "ours";
+  readonly book: OrderBook;
+
+  constructor(s: OpStream) {
+    // Pre-size the pool for the stream's peak so that growth (a rare, amortised doubling) stays out of the run.
+    const pool = new OrderPool(Math.min(1 << 20, s.n + 1024));
+    this.book = new OrderBook(pool, undefined, 0, 100_000);
+  }
+
+  apply(s: OpStream, i: number): void {
+    const b = this.book;
+    switch (s.kind[i]) {
+      case OP_LIMIT:
+        b.limit(s.id[i], s.side[i], s.price[i], s.qty[i], s.owner[i]);
+        break;
+      case OP_IOC:
+        b.ioc(s.id[i], s.side[i], s.price[i], s.qty[i], s.owner[i]);
+        break;
+      case OP_MARKET:
+        b.market(s.id[i], s.side[i], s.qty[i], s.owner[i]);
+        break;
+      case OP_CANCEL:
+        b.cancel(s.id[i]);
+        break;
+      default:
+        b.modify(s.id[i], s.price[i], s.qty[i]);
+    }
+  }
+
+  state(): BookState {
+    const bids = this.book.levels(BUY, Number.MAX_SAFE_INTEGER);
+    const asks = this.book.levels(2, Number.MAX_SAFE_INTEGER);
+    let volume = 0;
+    for (const l of bids) volume += l.quantity;
+    for (const l of asks) volume += l.quantity;
+    return {
+      bestBid: this.book.bestBid(),
+      bestAsk: this.book.bestAsk(),
+      volume,
+      levels: bids.length + asks.length,
+    };
+  }
+}
+
+/** The string ids the competitor libraries need, built once per stream outside the timed runs. */
+const idCache = new WeakMap<OpStream, string[]>();
+function stringIds(s: OpStream, upTo: number): string[] {
+  let ids = idCache.get(s);
+  if (ids === undefined) {
+    ids = [];
+    idCache.set(s, ids);
+  }
+  for (let i = ids.length; i < upTo; i++) ids.push(String(s.id[i]));
+  return ids;
+}
+
+/** Side / time-in-force strings of both libraries (their enums are string enums with these values). */
+type Side = "buy" | "sell";
+const SIDES: Side[] = ["buy", "buy", "sell"];
+
+/** What both competitor libraries have in common (they share an ancestor and an API). */
+interface JsBook {
+  // biome-ignore lint/suspicious/noExplicitAny: the libraries type their results differently; results are ignored
+  limit(o: { id: string; side: never; size: number; price: number; timeInForce?: never }): any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  market(o: { side: never; size: number }): any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  cancel(id: string): any;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  modify(id: string, u: { price: number; size: number }): any;
+  depth(): [Array<[number, number]>, Array<[number, number]>];
+}
+
+class JsLibBook implements BenchBook {
+  private ids: string[] = [];
+  constructor(
+    readonly name: string,
+    private readonly ob: JsBook,
+  ) {}
+
+  /** Must be called before apply() for ops below `upTo`. */
+  prepare(s: OpStream, upTo: number): void {
+    this.ids = stringIds(s, upTo);
+  }
+
+  apply(s: OpStream, i: number): void {
+    const ob = this.ob;
+    switch (s.kind[i]) {
+      case OP_LIMIT:
+        ob.limit({ id: this.ids[i], side: SIDES[s.side[i]] as never, size: s.qty[i], price: s.price[i] });
+        break;
+      case OP_IOC:
+        ob.limit({
+          id: this.ids[i],
+          side: SIDES[s.side[i]] as never,
+          size: s.qty[i],
+          price: s.price[i],
+          timeInForce: "IOC" as never,
+        });
+        break;
+      case OP_MARKET:
+        ob.market({ side: SIDES[s.side[i]] as never, size: s.qty[i] });
+        break;
+      case OP_CANCEL:
+        ob.cancel(this.ids[i]);
+        break;
+      default:
+        ob.modify(this.ids[i], { price: s.price[i], size: s.qty[i] });
+    }
+  }
+
+  state(): BookState {
+    const [asks, bids] = this.ob.depth();
+    let volume = 0;
+    let bestBid = 0;
+    let bestAsk = 0;
+    for (const [p, v] of bids) {
+      volume += v;
+      if (p > bestBid) bestBid = p;
+    }
+    for (const [p, v] of asks) {
+      volume += v;
+      if (bestAsk === 0 || p < bestAsk) bestAsk = p;
+    }
+    return { bestBid, bestAsk, volume, levels: bids.length + asks.length };
+  }
+}
+
+export const COMPETITORS = ["nodejs-order-book", "hft-limit-order-book"] as const;
+export type Competitor = (typeof COMPETITORS)[number];
+
+export function competitorBook(name: Competitor): JsLibBook {
+  // Both are constructed with their defaults (no journaling, no conditional orders).
+  const ob = (name === "nodejs-order-book" ? new NobBook() : new HloBook()) as unknown as JsBook;
+  return new JsLibBook(name, ob);
+}
+
+export type { JsLibBook };
