@@ -6,6 +6,8 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   transpilePackages: ["@hft/shared"],
+  // the build type-checks the app only; e2e/, test/ and scripts/ are checked by `npm run typecheck -w @hft/web`
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   // The web never calls the internet: fonts ship as local files, telemetry stays off (NEXT_TELEMETRY_DISABLED).
   images: { unoptimized: true },
   async headers() {

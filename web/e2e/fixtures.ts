@@ -1,15 +1,17 @@
-import { test as base, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { test as base, expect, type Page } from "@playwright/test";
 import { type StackState, stack } from "./stack";
 
 export const SHOTS = join(import.meta.dirname, "..", "test-results", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
 export const test = base.extend<{ env: StackState }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture deps
   env: async ({}, use) => {
     await use(stack());
   },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture deps
   baseURL: async ({}, use) => {
     await use(stack().webUrl);
   },

@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!webBuildExists()) throw new Error("no production build: run `npm run build -w @hft/web` first");
   const logDir = join(import.meta.dirname, "..", "test-results", "logs");
   mkdirSync(logDir, { recursive: true });
-  const started: { stop(): Promise<void> }[] = [];
+  const started: { stop(): Promise<unknown> }[] = [];
   const stopAll = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
   };
@@ -28,6 +28,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const pg = await startPostgres({ fsync: false });
     started.push(pg);
     await applyMigrations(pg.url);
+    // seeded before the backend starts, so it sees the accounts whether it loads them eagerly or lazily
+    const users = await seedUsers(pg.url);
     // no built-in market maker: the tests build the book themselves so every assertion is deterministic
     const engine = await startEngine({ liquidityProvider: false, logFile: join(logDir, "engine.log") });
     started.push(engine);
@@ -38,7 +40,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       env: { PRICE_SOURCE: "simulated" },
     });
     started.push(backend);
-    const users = await seedUsers(pg.url, backend.address);
     const web = await startWeb({ backendUrl: backend.address, logFile: join(logDir, "web.log") });
     started.push(web);
     const state = { webUrl: web.address, backendUrl: backend.address, users };

@@ -1,7 +1,7 @@
 // What the global setup started (read by every spec), and a small REST client playing "another trader".
 import { readFileSync } from "node:fs";
 import type { OrderResponse, PlaceOrderRequest, SymbolsResponse } from "@hft/shared/api";
-import { toUnits, fromUnits } from "@hft/shared/units";
+import { fromUnits, toUnits } from "@hft/shared/units";
 
 export interface SeededUser {
   username: string;
@@ -63,7 +63,9 @@ export class RestClient {
   }
 
   /** Reference price of a symbol, in ticks, and its tick size. */
-  async reference(symbol: string): Promise<{ ticks: number; tickSize: string; price: (ticks: number) => string }> {
+  async reference(
+    symbol: string,
+  ): Promise<{ ticks: number; tickSize: string; price: (ticks: number) => string }> {
     const r = await this.call<SymbolsResponse>("GET", "/api/v1/symbols");
     const s = r.body.symbols.find((x) => x.symbol === symbol);
     if (!s) throw new Error(`no symbol ${symbol}`);

@@ -21,10 +21,13 @@ interface BuildManifest {
 export function firstLoadJs(nextDir: string, route: string): RouteJs {
   const build = JSON.parse(readFileSync(join(nextDir, "build-manifest.json"), "utf8")) as BuildManifest;
   const manifestFile = join(nextDir, "server", "app", `${route}_client-reference-manifest.js`);
-  if (!existsSync(manifestFile)) throw new Error(`no client reference manifest for ${route}: ${manifestFile}`);
+  if (!existsSync(manifestFile))
+    throw new Error(`no client reference manifest for ${route}: ${manifestFile}`);
   // the manifest is a script that assigns globalThis.__RSC_MANIFEST[route]; evaluate it in a sandbox
-  const sandbox: { globalThis?: unknown; __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> } =
-    {};
+  const sandbox: {
+    globalThis?: unknown;
+    __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }>;
+  } = {};
   sandbox.globalThis = sandbox;
   runInNewContext(readFileSync(manifestFile, "utf8"), sandbox);
   const entry = sandbox.__RSC_MANIFEST?.[`/${route}`];
