@@ -16,6 +16,17 @@ const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S', length 4
 
+/** A simple-protocol Query message ('Q'). */
+function queryMessage(sql: string): Uint8Array {
+  const text = Buffer.from(`${sql}\0`, "utf8");
+  const msg = Buffer.alloc(5 + text.length);
+  msg[0] = 0x51;
+  msg.writeInt32BE(4 + text.length, 1);
+  text.copy(msg, 5);
+  return new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+}
+const ROLLBACK = queryMessage("ROLLBACK");
+
 /** FIFO lock over the single PGlite backend, held by one connection at a time. */
 class BackendLock {
   private owner: number | undefined;
@@ -94,7 +105,8 @@ export class PgliteServer {
     this.server = undefined;
     if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
     // Wait until no connection holds the backend (their cleanup rolls back open transactions).
-    for (let i = 0; i < 100 && this.lock.holder() !== undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && this.lock.holder() !== undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
   }
 
   private onConnection(socket: Socket): void {
@@ -143,7 +155,8 @@ export class PgliteServer {
       try {
         // Finish a half-sent extended-protocol command, then roll back whatever transaction the client left open.
         if (midCommand) status = lastReadyStatus(await exec(SYNC)) ?? status;
-        if (status !== "I") await db.runExclusive(async () => await db.exec("ROLLBACK"));
+        // Through the wire protocol like the client's own messages (db.exec inside runExclusive would deadlock).
+        if (status !== "I") await exec(ROLLBACK);
       } catch {
         // the backend is shared: never let one client's cleanup crash the server
       } finally {
