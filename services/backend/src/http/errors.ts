@@ -29,7 +29,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
         field: [err.validationContext, ...v.instancePath.split("/").filter(Boolean)].join("."),
-        message: v.message ?? "invalid",
+        // zod says "expected string, received undefined" for a missing field; say what it means.
+        message: /received undefined$/.test(v.message ?? "") ? "is required" : (v.message ?? "invalid"),
       }));
       const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
       return reply.status(400).send({ error: { code: "VALIDATION_ERROR", message, details: issues } });

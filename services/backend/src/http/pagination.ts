@@ -13,8 +13,8 @@ export function decodeCursor(cursor: string | undefined): bigint | undefined {
     throw new ApiError(
       400,
       "VALIDATION_ERROR",
-      "query.cursor: malformed cursor (pass back nextCursor as is)",
-      [{ field: "query.cursor", message: "malformed cursor" }],
+      "querystring.cursor: malformed cursor (pass back nextCursor as is)",
+      [{ field: "querystring.cursor", message: "malformed cursor" }],
     );
   }
   return BigInt(m[1]);

@@ -29,7 +29,8 @@ export class YahooPriceSource implements PriceSource {
 
   async poll(symbols: { symbol: string; tickSize: string; startTicks: number }[]): Promise<PriceQuote[]> {
     const out: PriceQuote[] = [];
-    await Promise.all(
+    // One symbol Yahoo cannot price must not stop the others; only when none answers is the poll a failure.
+    const results = await Promise.allSettled(
       symbols.map(async (s) => {
         const res = await this.yf.chart(s.symbol, {
           period1: new Date(Date.now() - 86_400_000),
@@ -43,6 +44,10 @@ export class YahooPriceSource implements PriceSource {
         out.push({ symbol: s.symbol, priceTicks: toUnits(snapped, s.tickSize), timestamp: new Date() });
       }),
     );
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed.length === symbols.length && failed.length > 0) {
+      throw new Error(`yahoo: no symbol could be priced: ${(failed[0].reason as Error).message}`);
+    }
     return out;
   }
 }

@@ -25,8 +25,8 @@ function timeRange(from?: string, to?: string): { gte?: Date; lt?: Date } | unde
   if (from !== undefined) range.gte = new Date(from);
   if (to !== undefined) range.lt = new Date(to);
   if (range.gte && range.lt && range.gte > range.lt) {
-    throw new ApiError(400, "VALIDATION_ERROR", "query.from must not be after query.to", [
-      { field: "query.from", message: "must not be after query.to" },
+    throw new ApiError(400, "VALIDATION_ERROR", "querystring.from must not be after querystring.to", [
+      { field: "querystring.from", message: "must not be after querystring.to" },
     ]);
   }
   return range;

@@ -278,9 +278,13 @@ export class TradingCore {
       throw new ApiError(422, reject.code, reject.message);
     }
     // Re-check after the awaits above: a concurrent request may have taken this clientOrderId meanwhile.
+    // From the last check to the claim below nothing awaits, so exactly one request claims the id.
     if (req.clientOrderId !== undefined) {
-      const dup = await this.findDuplicate(u, req.clientOrderId);
-      if (dup) return dup;
+      for (;;) {
+        const dup = await this.findDuplicate(u, req.clientOrderId);
+        if (dup) return dup;
+        if (!u.clientIds.has(req.clientOrderId)) break;
+      }
     }
 
     const now = new Date();
@@ -340,14 +344,19 @@ export class TradingCore {
     };
     const resultP = this.submit("new", order, cmd);
     if (order.clientOrderId !== null) {
-      u.clientIds.set(order.clientOrderId, { orderId: order.id, done: resultP.catch(() => undefined) });
+      const coid = order.clientOrderId;
+      const claim = { orderId: order.id, done: resultP.catch(() => undefined) as Promise<unknown> };
+      u.clientIds.set(coid, claim);
+      // Once settled the order is durable (or failed): later duplicates find it in the database.
+      void claim.done.then(() => {
+        if (u.clientIds.get(coid) === claim) u.clientIds.delete(coid);
+      });
     }
     let result: Awaited<typeof resultP>;
     try {
       result = await resultP;
     } catch (e) {
       this.dropOrder(u, order);
-      if (order.clientOrderId !== null) u.clientIds.delete(order.clientOrderId);
       throw e;
     }
     const view = orderView(result.order, this.symbols);
@@ -370,10 +379,7 @@ export class TradingCore {
     const row = await this.prisma.order.findUnique({
       where: { userId_clientOrderId: { userId: u.userId, clientOrderId } },
     });
-    if (!row) {
-      if (inFlight) u.clientIds.delete(clientOrderId);
-      return null;
-    }
+    if (!row) return null;
     return { status: 200, order: orderView(row, this.symbols), fills: [], duplicate: true };
   }
 

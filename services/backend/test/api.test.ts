@@ -1,0 +1,392 @@
+// The HTTP API against real parts: PostgreSQL server, engine process over gRPC, backend on a real socket.
+import { fromUnits } from "@hft/shared";
+import type {
+  ListFillsResponse,
+  ListOrdersResponse,
+  LoginResponse,
+  OrderDetailResponse,
+  OrderResponse,
+  PortfolioResponse,
+  RiskLimitsResponse,
+  SymbolsResponse,
+} from "@hft/shared/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { SeededUser } from "../src/db/seed.js";
+import { client, type Stack, startStack, waitUntil } from "./support/stack.js";
+
+type Api = ReturnType<typeof client>;
+type Err = { error: { code: string; message: string; details?: unknown } };
+
+let stack: Stack;
+let alice: SeededUser;
+let bob: SeededUser;
+let adminUser: SeededUser;
+let A: Api;
+let B: Api;
+let ADMIN: Api;
+let anon: Api;
+
+beforeAll(async () => {
+  stack = await startStack();
+  alice = await stack.user({ username: "alice" });
+  bob = await stack.user({ username: "bob" });
+  adminUser = await stack.user({ username: "root", role: "ADMIN" });
+  A = client(stack.url, alice.apiKey);
+  B = client(stack.url, bob.apiKey);
+  ADMIN = client(stack.url, adminUser.apiKey);
+  anon = client(stack.url);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Current feed price of a symbol in ticks (what the market order should trade near). */
+function feedTicks(symbol: string): number {
+  const p = stack.backend.ctx.feed.price(symbol);
+  if (p === null) throw new Error(`no feed price for ${symbol}`);
+  return p;
+}
+
+const limit = (over: Record<string, unknown> = {}) => ({
+  symbol: "AAPL",
+  side: "BUY",
+  type: "LIMIT",
+  price: fromUnits(Math.round(feedTicks("AAPL") * 0.95), "0.01"),
+  quantity: "3",
+  ...over,
+});
+
+describe("system endpoints", () => {
+  it("GET /health reports engine, database and feed ok", async () => {
+    const r = await anon<{ status: string; checks: Record<string, { status: string }> }>("GET", "/health");
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe("ok");
+    expect(Object.values(r.body.checks).map((c) => c.status)).toEqual(["ok", "ok", "ok"]);
+  });
+
+  it("GET /ready is 200 and /docs/json is the OpenAPI document of the routes", async () => {
+    expect((await anon("GET", "/ready")).status).toBe(200);
+    const doc = await anon<{ openapi: string; paths: Record<string, unknown> }>("GET", "/docs/json");
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    for (const p of ["/api/v1/orders", "/api/v1/orders/{id}", "/api/v1/portfolio", "/api/v1/auth/login"]) {
+      expect(Object.keys(doc.body.paths)).toContain(p);
+    }
+    expect((await anon("GET", "/docs")).status).toBe(200);
+  });
+
+  it("the engine's reference price follows the price feed", async () => {
+    const before = stack.backend.ctx.feed.lastUpdate?.getTime() ?? 0;
+    await waitUntil(() => (stack.backend.ctx.feed.lastUpdate?.getTime() ?? 0) > before, "a feed tick");
+    // The feed pushes after polling; the book's reference equals the feed's latest price once pushed.
+    await waitUntil(async () => {
+      const book = await stack.backend.ctx.engine.getOrderBook("MSFT", 1);
+      return book.referencePrice === stack.backend.ctx.feed.price("MSFT");
+    }, "engine reference == feed price");
+    const syms = await anon<SymbolsResponse>("GET", "/api/v1/symbols");
+    const msft = syms.body.symbols.find((s) => s.symbol === "MSFT");
+    expect(msft?.marketPrice).not.toBeNull();
+  });
+});
+
+describe("authentication", () => {
+  it("login returns a bearer token that authenticates; wrong passwords do not", async () => {
+    const ok = await anon<LoginResponse>("POST", "/api/v1/auth/login", {
+      username: "alice",
+      password: "password-123",
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.tokenType).toBe("Bearer");
+    const me = await anon<{ user: { username: string } }>("GET", "/api/v1/auth/me", undefined, {
+      authorization: `Bearer ${ok.body.token}`,
+    });
+    expect(me.status).toBe(200);
+    expect(me.body.user.username).toBe("alice");
+    const bad = await anon<Err>("POST", "/api/v1/auth/login", { username: "alice", password: "nope-nope" });
+    expect(bad.status).toBe(401);
+    expect(bad.body.error.code).toBe("INVALID_CREDENTIALS");
+    const tampered = await anon<Err>("GET", "/api/v1/auth/me", undefined, {
+      authorization: `Bearer ${ok.body.token.slice(0, -2)}xx`,
+    });
+    expect(tampered.status).toBe(401);
+  });
+
+  it("every user route needs a credential", async () => {
+    for (const [m, p] of [
+      ["GET", "/api/v1/orders"],
+      ["POST", "/api/v1/orders"],
+      ["GET", "/api/v1/portfolio"],
+      ["GET", "/api/v1/positions"],
+      ["GET", "/api/v1/fills"],
+      ["GET", "/api/v1/risk/limits"],
+      ["DELETE", "/api/v1/orders/1"],
+    ] as const) {
+      const r = await anon<Err>(m, p, m === "POST" ? {} : undefined);
+      expect(r.status, `${m} ${p}`).toBe(401);
+      expect(r.body.error.code).toBe("UNAUTHORIZED");
+    }
+  });
+
+  it("a new API key works and is shown once", async () => {
+    const r = await A<{ key: string; prefix: string }>("POST", "/api/v1/auth/api-keys", { label: "bot" });
+    expect(r.status).toBe(201);
+    expect(r.body.key.startsWith(r.body.prefix)).toBe(true);
+    const me = await client(stack.url, r.body.key)<{ user: { username: string } }>("GET", "/api/v1/auth/me");
+    expect(me.body.user.username).toBe("alice");
+    const [row] = await stack.sql<{ key_hash: string }>(`SELECT key_hash FROM api_keys WHERE prefix = $1`, [
+      r.body.prefix,
+    ]);
+    expect(row.key_hash).not.toContain(r.body.key);
+  });
+});
+
+describe("orders", () => {
+  it("a market buy executes at the market price with a fill confirmation, persisted before the answer", async () => {
+    const mark = feedTicks("AAPL");
+    const r = await A<OrderResponse>("POST", "/api/v1/orders", {
+      symbol: "AAPL",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "10",
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.order.status).toBe("FILLED");
+    expect(r.body.order.filledQuantity).toBe("10");
+    expect(r.body.fills.length).toBeGreaterThan(0);
+    const qty = r.body.fills.reduce((s, f) => s + Number(f.quantity), 0);
+    expect(qty).toBe(10);
+    for (const f of r.body.fills) {
+      // the liquidity provider quotes a few bps around the feed-driven reference price
+      expect(Math.abs(Number(f.price) * 100 - mark) / mark).toBeLessThan(0.01);
+      expect(f.liquidity).toBe("TAKER");
+    }
+    const [row] = await stack.sql<{ status: string; filled_quantity: string }>(
+      `SELECT status::text, filled_quantity::text FROM orders WHERE id = $1`,
+      [r.body.order.id],
+    );
+    expect(row).toEqual({ status: "FILLED", filled_quantity: "10" });
+    const fills = await stack.sql(`SELECT 1 FROM fills WHERE order_id = $1`, [r.body.order.id]);
+    expect(fills.length).toBe(r.body.fills.length);
+  });
+
+  it("a limit 5% below the market rests unfilled; cancel makes it CANCELLED; a second cancel is 409", async () => {
+    const placed = await A<OrderResponse>("POST", "/api/v1/orders", limit());
+    expect(placed.status).toBe(201);
+    expect(placed.body.order).toMatchObject({ status: "NEW", filledQuantity: "0", leavesQuantity: "3" });
+    const id = placed.body.order.id;
+    const open = await A<ListOrdersResponse>("GET", "/api/v1/orders?open=true");
+    expect(open.body.orders.map((o) => o.id)).toContain(id);
+    const c = await A<OrderResponse>("DELETE", `/api/v1/orders/${id}`);
+    expect(c.status).toBe(200);
+    expect(c.body.order.status).toBe("CANCELLED");
+    const again = await A<Err>("DELETE", `/api/v1/orders/${id}`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("ORDER_NOT_OPEN");
+    const detail = await A<OrderDetailResponse>("GET", `/api/v1/orders/${id}`);
+    expect(detail.body.order.status).toBe("CANCELLED");
+    expect(detail.body.events.map((e) => e.status)).toEqual(["NEW", "CANCELLED"]);
+  });
+
+  it("modify changes price and quantity of a resting order", async () => {
+    const placed = await A<OrderResponse>("POST", "/api/v1/orders", limit());
+    const id = placed.body.order.id;
+    const newPrice = fromUnits(Math.round(feedTicks("AAPL") * 0.94), "0.01");
+    const m = await A<OrderResponse>("PATCH", `/api/v1/orders/${id}`, { price: newPrice, quantity: "4" });
+    expect(m.status).toBe(200);
+    expect(m.body.order).toMatchObject({
+      price: newPrice,
+      quantity: "4",
+      leavesQuantity: "4",
+      status: "NEW",
+    });
+    const none = await A<Err>("PATCH", `/api/v1/orders/${id}`, {});
+    expect(none.status).toBe(400);
+    await A("DELETE", `/api/v1/orders/${id}`);
+  });
+
+  it("the same clientOrderId twice never creates two orders (also when sent concurrently)", async () => {
+    const body = limit({ clientOrderId: "idem-1" });
+    const [a, b] = await Promise.all([
+      A<OrderResponse>("POST", "/api/v1/orders", body),
+      A<OrderResponse>("POST", "/api/v1/orders", body),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body.order.id).toBe(b.body.order.id);
+    const dup = a.status === 200 ? a : b;
+    expect(dup.body.duplicate).toBe(true);
+    const again = await A<OrderResponse>("POST", "/api/v1/orders", body);
+    expect(again.status).toBe(200);
+    expect(again.body.order.id).toBe(a.body.order.id);
+    const rows = await stack.sql(`SELECT id FROM orders WHERE client_order_id = 'idem-1'`);
+    expect(rows.length).toBe(1);
+    // Another user may use the same client order id for their own order.
+    const other = await B<OrderResponse>("POST", "/api/v1/orders", body);
+    expect(other.status).toBe(201);
+    expect(other.body.order.id).not.toBe(a.body.order.id);
+    await A("DELETE", `/api/v1/orders/${a.body.order.id}`);
+    await B("DELETE", `/api/v1/orders/${other.body.order.id}`);
+  });
+
+  it("users never see, cancel or modify each other's orders", async () => {
+    const mine = await A<OrderResponse>("POST", "/api/v1/orders", limit());
+    const id = mine.body.order.id;
+    expect((await B<Err>("GET", `/api/v1/orders/${id}`)).status).toBe(404);
+    expect((await B<Err>("DELETE", `/api/v1/orders/${id}`)).status).toBe(404);
+    expect((await B<Err>("PATCH", `/api/v1/orders/${id}`, { quantity: "5" })).status).toBe(404);
+    const list = await B<ListOrdersResponse>("GET", "/api/v1/orders?limit=500");
+    expect(list.body.orders.map((o) => o.id)).not.toContain(id);
+    const fills = await B<ListFillsResponse>("GET", `/api/v1/fills?orderId=${id}`);
+    expect(fills.body.fills).toEqual([]);
+    const still = await A<OrderDetailResponse>("GET", `/api/v1/orders/${id}`);
+    expect(still.body.order.status).toBe("NEW");
+    await A("DELETE", `/api/v1/orders/${id}`);
+  });
+
+  it("lists with filters and cursor pagination, newest first, without gaps or repeats", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await B<OrderResponse>("POST", "/api/v1/orders", limit({ symbol: "MSFT", ...msftLimit() }));
+      ids.push(r.body.order.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const q: string = `/api/v1/orders?symbol=MSFT&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+      const r = await B<ListOrdersResponse>("GET", q);
+      expect(r.status).toBe(200);
+      expect(r.body.orders.length).toBeLessThanOrEqual(2);
+      seen.push(...r.body.orders.map((o) => o.id));
+      cursor = r.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual([...ids].reverse());
+    const sells = await B<ListOrdersResponse>("GET", "/api/v1/orders?symbol=MSFT&side=SELL");
+    expect(sells.body.orders).toEqual([]);
+    const future = await B<ListOrdersResponse>(
+      "GET",
+      `/api/v1/orders?from=${encodeURIComponent("2999-01-01T00:00:00Z")}`,
+    );
+    expect(future.body.orders).toEqual([]);
+    for (const id of ids) await B("DELETE", `/api/v1/orders/${id}`);
+    const cancelled = await B<ListOrdersResponse>("GET", "/api/v1/orders?symbol=MSFT&status=CANCELLED");
+    expect(cancelled.body.orders.map((o) => o.id).sort()).toEqual([...ids].sort());
+  });
+
+  it("a post-only order that would take is rejected by the engine with a machine-readable code", async () => {
+    const book = await stack.backend.ctx.engine.getOrderBook("AAPL", 1);
+    const r = await A<Err>(
+      "POST",
+      "/api/v1/orders",
+      limit({ price: fromUnits(book.bestAsk, "0.01"), postOnly: true }),
+    );
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("ENGINE_POST_ONLY_WOULD_TAKE");
+  });
+});
+
+describe("portfolio", () => {
+  it("shows positions, values and breakdown from current prices", async () => {
+    const r = await A<PortfolioResponse>("GET", "/api/v1/portfolio");
+    expect(r.status).toBe(200);
+    const aapl = r.body.positions.find((p) => p.symbol === "AAPL");
+    expect(aapl?.quantity).toBe("10");
+    const mark = Number(aapl?.marketPrice);
+    expect(mark).toBeGreaterThan(0);
+    expect(Number(aapl?.marketValue)).toBeCloseTo(mark * 10, 2);
+    expect(Number(aapl?.unrealizedPnl)).toBeCloseTo(Number(aapl?.marketValue) - Number(aapl?.costBasis), 2);
+    expect(Number(r.body.totalValue)).toBeCloseTo(Number(r.body.cash) + Number(r.body.positionsValue), 2);
+    // cash = 100,000 minus what the market buy cost
+    expect(Number(r.body.cash)).toBeCloseTo(100_000 - Number(aapl?.costBasis), 2);
+    const positions = await A<{ positions: { symbol: string }[] }>("GET", "/api/v1/positions");
+    expect(positions.body.positions.map((p) => p.symbol)).toContain("AAPL");
+  });
+});
+
+describe("risk limits", () => {
+  it("non-admins cannot set limits; admin sets them and an order over the position limit is rejected and recorded", async () => {
+    const body = {
+      maxPositionQuantity: "20",
+      maxOrderQuantity: "100",
+      maxOrderNotional: "50000",
+      priceCollarBps: 1000,
+      ordersPerSecond: 100,
+      orderBurst: 100,
+    };
+    expect((await B<Err>("PUT", `/api/v1/admin/users/${bob.userId}/risk-limits`, body)).status).toBe(403);
+    const put = await ADMIN<RiskLimitsResponse>("PUT", `/api/v1/admin/users/${bob.userId}/risk-limits`, body);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      userId: bob.userId,
+      maxPositionQuantity: "20",
+      maxOrderNotional: "50000.00",
+    });
+    const mine = await B<RiskLimitsResponse>("GET", "/api/v1/risk/limits");
+    expect(mine.body.maxPositionQuantity).toBe("20");
+    const r = await B<Err>("POST", "/api/v1/orders", limit({ quantity: "21" }));
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("RISK_MAX_POSITION");
+    const rows = await stack.sql<{ code: string }>(`SELECT code FROM rejected_orders WHERE user_id = $1`, [
+      bob.userId,
+    ]);
+    expect(rows.map((x) => x.code)).toContain("RISK_MAX_POSITION");
+    expect((await ADMIN<Err>("PUT", "/api/v1/admin/users/999999/risk-limits", body)).status).toBe(404);
+  });
+
+  it("rejects a limit price outside the collar and a buy beyond buying power", async () => {
+    const far = await A<Err>(
+      "POST",
+      "/api/v1/orders",
+      limit({ price: fromUnits(feedTicks("AAPL") * 2, "0.01") }),
+    );
+    expect(far.status).toBe(422);
+    expect(far.body.error.code).toBe("RISK_PRICE_COLLAR");
+    const poor = await stack.user({ username: "poor", cash: "100" });
+    const r = await client(stack.url, poor.apiKey)<Err>("POST", "/api/v1/orders", limit({ quantity: "5" }));
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("RISK_BUYING_POWER");
+  });
+});
+
+describe("WebSocket stream", () => {
+  it("pushes the user's own order updates and subscribed market data", async () => {
+    const ws = new WebSocket(`${stack.url.replace(/^http/, "ws")}/api/v1/stream?apiKey=${alice.apiKey}`);
+    const msgs: { type: string; [k: string]: unknown }[] = [];
+    ws.on("message", (d) => msgs.push(JSON.parse(d.toString())));
+    await new Promise((res, rej) => {
+      ws.once("open", res);
+      ws.once("error", rej);
+    });
+    try {
+      await waitUntil(() => msgs.some((m) => m.type === "welcome"), "welcome");
+      expect(msgs[0]).toMatchObject({ type: "welcome", authenticated: true, userId: alice.userId });
+      ws.send(JSON.stringify({ type: "subscribe", symbols: ["AAPL"] }));
+      await waitUntil(() => msgs.some((m) => m.type === "price"), "a price message");
+      ws.send("not json");
+      ws.send(JSON.stringify({ type: "subscribe", symbols: ["lower"] }));
+      await waitUntil(() => msgs.filter((m) => m.type === "error").length >= 2, "two error messages");
+      const placed = await A<OrderResponse>("POST", "/api/v1/orders", limit());
+      await waitUntil(
+        () => msgs.some((m) => m.type === "order" && (m.order as { id: string }).id === placed.body.order.id),
+        "the order update",
+      );
+      // bob's orders never reach alice's socket
+      const bobs = await B<OrderResponse>("POST", "/api/v1/orders", limit({ symbol: "AAPL" }));
+      await A("DELETE", `/api/v1/orders/${placed.body.order.id}`);
+      await waitUntil(
+        () => msgs.some((m) => m.type === "order" && (m.order as { status: string }).status === "CANCELLED"),
+        "the cancel update",
+      );
+      expect(
+        msgs.some((m) => m.type === "order" && (m.order as { id: string }).id === bobs.body.order.id),
+      ).toBe(false);
+      await B("DELETE", `/api/v1/orders/${bobs.body.order.id}`);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+function msftLimit() {
+  return { price: fromUnits(Math.round(feedTicks("MSFT") * 0.95), "0.01"), quantity: "1" };
+}
