@@ -2,6 +2,8 @@
 // slot index into these typed arrays, so the hot path allocates nothing and the GC never sees orders.
 // Prices (ticks) and quantities (lots) are Float64 so every safe integer fits; they only ever hold integers.
 
+import { IdMap } from "./idmap.js";
+
 export const BUY = 1;
 export const SELL = 2;
 
@@ -40,8 +42,8 @@ export class OrderPool {
   book: Int32Array;
   next: Int32Array;
   prev: Int32Array;
-  /** order id -> slot, for O(1) cancel/modify */
-  readonly byId = new Map<number, number>();
+  /** order id -> slot, for O(1) cancel/modify (allocation-free hash table) */
+  readonly byId: IdMap;
   private freeHead = NIL;
   private used = 0;
   live = 0;
@@ -49,6 +51,7 @@ export class OrderPool {
   constructor(capacity = 1 << 16) {
     this.capacity = Math.max(16, capacity);
     const c = this.capacity;
+    this.byId = new IdMap(c);
     this.id = new Float64Array(c);
     this.side = new Uint8Array(c);
     this.state = new Uint8Array(c);
@@ -95,8 +98,7 @@ export class OrderPool {
   }
 
   slotOf(id: number): number {
-    const s = this.byId.get(id);
-    return s === undefined ? NIL : s;
+    return this.byId.get(id); // IdMap's "absent" is -1 = NIL
   }
 
   private grow(): void {
