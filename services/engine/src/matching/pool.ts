@@ -51,7 +51,8 @@ export class OrderPool {
   constructor(capacity = 1 << 16) {
     this.capacity = Math.max(16, capacity);
     const c = this.capacity;
-    this.byId = new IdMap(c);
+    // sized for live orders, not for the pool: a table much larger than the live set only costs cache misses
+    this.byId = new IdMap(Math.min(c, 1 << 12));
     this.id = new Float64Array(c);
     this.side = new Uint8Array(c);
     this.state = new Uint8Array(c);
