@@ -298,4 +298,22 @@ describe("platform end to end", () => {
     const more = await restingBuy(A, "AMZN", "1");
     expect(more.status).toBe(201);
   });
+
+  it("with the engine down, /health and /ready answer 503 and orders get ENGINE_UNAVAILABLE (never a 500)", async () => {
+    await engine.stop();
+    await waitUntil(async () => (await A("GET", "/ready")).status === 503, "ready 503");
+    const h = await A<{ status: string; checks: { engine: { status: string } } }>("GET", "/health");
+    expect(h.status).toBe(503);
+    expect(h.body.checks.engine.status).toBe("down");
+    const r = await A<Err>("POST", "/api/v1/orders", {
+      symbol: "AAPL",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "1",
+    });
+    expect(r.status).toBe(503);
+    expect(r.body.error.code).toBe("ENGINE_UNAVAILABLE");
+    const read = await A<ListOrdersResponse>("GET", "/api/v1/orders?limit=5");
+    expect(read.status).toBe(200);
+  });
 });

@@ -166,8 +166,12 @@ describe("orders", () => {
       [r.body.order.id],
     );
     expect(row).toEqual({ status: "FILLED", filled_quantity: "10" });
-    const fills = await stack.sql(`SELECT 1 FROM fills WHERE order_id = $1`, [r.body.order.id]);
-    expect(fills.length).toBe(r.body.fills.length);
+    const fills = await stack.sql<{ id: string }>(
+      `SELECT id::text FROM fills WHERE order_id = $1 ORDER BY id`,
+      [r.body.order.id],
+    );
+    // the acknowledgement carries the persisted fills' real ids
+    expect(r.body.fills.map((f) => f.id).sort()).toEqual(fills.map((f) => f.id).sort());
   });
 
   it("a limit 5% below the market rests unfilled; cancel makes it CANCELLED; a second cancel is 409", async () => {

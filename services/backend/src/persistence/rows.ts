@@ -38,6 +38,8 @@ export interface EventRow {
 }
 
 export interface FillRow {
+  /** database id, set by the writer once inserted */
+  id?: bigint;
   orderId: bigint;
   userId: bigint;
   symbol: string;

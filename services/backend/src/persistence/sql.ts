@@ -69,11 +69,17 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
   }
   if (u.fills.length > 0) {
     const rows = u.fills;
-    await client.query(
+    const inserted = await client.query<{
+      id: string;
+      order_id: string;
+      trade_id: string;
+      engine_seq: string | null;
+    }>(
       `INSERT INTO "fills" ("order_id","user_id","symbol","side","price","quantity","liquidity","trade_id",
         "engine_seq","created_at")
        SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::text[],$4::"OrderSide"[],$5::bigint[],$6::bigint[],
-        $7::"Liquidity"[],$8::bigint[],$9::bigint[],$10::timestamp(3)[])`,
+        $7::"Liquidity"[],$8::bigint[],$9::bigint[],$10::timestamp(3)[])
+       RETURNING "id"::text, "order_id"::text, "trade_id"::text, "engine_seq"::text`,
       [
         rows.map((r) => s(r.orderId)),
         rows.map((r) => s(r.userId)),
@@ -87,6 +93,12 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => ts(r.createdAt)),
       ],
     );
+    // Hand the generated ids back so acknowledgements and stream messages carry the real fill id.
+    const byKey = new Map(inserted.rows.map((r) => [`${r.order_id}:${r.trade_id}:${r.engine_seq}`, r.id]));
+    for (const f of rows) {
+      const id = byKey.get(`${f.orderId}:${f.tradeId}:${f.engineSeq}`);
+      if (id !== undefined) f.id = BigInt(id);
+    }
   }
   if (u.positions.size > 0) {
     const rows = [...u.positions.values()].sort((a, b) =>

@@ -360,7 +360,7 @@ export class TradingCore {
       throw e;
     }
     const view = orderView(result.order, this.symbols);
-    const fills = result.fills.map((f, i) => fillView({ ...f, id: BigInt(-i - 1) }, this.symbols));
+    const fills = result.fills.map((f, i) => fillView({ ...f, id: f.id ?? BigInt(-i - 1) }, this.symbols));
     this.metrics.observeAck(Number(process.hrtime.bigint() - t0) / 1e9);
     if (result.order.status === "REJECTED") {
       const code = `ENGINE_${result.order.rejectReason ?? "REJECTED"}`;
@@ -505,7 +505,7 @@ export class TradingCore {
     return {
       status: 200,
       order: orderView(r.order, this.symbols),
-      fills: r.fills.map((f, i) => fillView({ ...f, id: BigInt(-i - 1) }, this.symbols)),
+      fills: r.fills.map((f, i) => fillView({ ...f, id: f.id ?? BigInt(-i - 1) }, this.symbols)),
     };
   }
 
@@ -608,7 +608,7 @@ export class TradingCore {
       }
       for (const e of published) {
         if (e.order) this.publisher.order(e.userId, orderView(e.order, this.symbols));
-        if (e.fill) this.publisher.fill(e.userId, fillView({ ...e.fill, id: 0n }, this.symbols));
+        if (e.fill) this.publisher.fill(e.userId, fillView({ ...e.fill, id: e.fill.id ?? 0n }, this.symbols));
       }
     };
     const fail = (err: Error) => {
