@@ -3,7 +3,7 @@ import type { Fill, Order, SymbolInfo } from "@hft/shared/api";
 import { type FormEvent, type KeyboardEvent, useState } from "react";
 import { ApiError, api } from "@/lib/api";
 import { formatDateTime, formatMoney, formatPrice, formatQuantity, formatTime } from "@/lib/format";
-import { OPEN_STATUSES } from "@/lib/hooks";
+import { fillKey, OPEN_STATUSES } from "@/lib/hooks";
 import { parseOnGrid } from "@/lib/ticket";
 
 type Tab = "open" | "history" | "fills";
@@ -341,7 +341,7 @@ function FillsTable({ fills, symbols }: { fills: Fill[]; symbols: SymbolInfo[] }
         {fills.map((f) => {
           const g = gridOf(symbols, f.symbol);
           return (
-            <tr key={f.id} data-fill-id={f.id}>
+            <tr key={fillKey(f)} data-order-id={f.orderId} data-trade-id={f.tradeId}>
               <td className="num muted">{formatDateTime(f.createdAt)}</td>
               <td className="num muted">{f.orderId}</td>
               <td>{f.symbol}</td>

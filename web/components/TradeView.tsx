@@ -47,6 +47,8 @@ export function TradeView({ symbol }: { symbol: string }) {
   const [candles, setCandles] = useState<TickCandle[]>([]);
   const [picked, setPicked] = useState<{ price: string; seq: number } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // market data for this symbol flows once the backend confirmed the subscription
+  const [subscribed, setSubscribed] = useState(false);
   const { orders, fills, applyOrder } = useOrders();
 
   const loadSnapshot = useCallback(() => {
@@ -66,6 +68,7 @@ export function TradeView({ symbol }: { symbol: string }) {
   useEffect(() => {
     setBook({ bids: [], asks: [], lastPrice: null, volume: "0" });
     setTrades([]);
+    setSubscribed(false);
     loadSnapshot();
   }, [loadSnapshot]);
 
@@ -121,7 +124,12 @@ export function TradeView({ symbol }: { symbol: string }) {
       });
       setCandles((c) => applyTrade(c, t, INTERVAL_SECONDS[interval], tickSize, lotSize));
     } else if (msg.type === "subscribed") {
-      loadSnapshot();
+      const has = msg.symbols.includes(symbol);
+      setSubscribed(has);
+      // catch up on anything that happened before the subscription took effect
+      if (has) loadSnapshot();
+    } else if (msg.type === "disconnected") {
+      setSubscribed(false);
     }
   }, symbol);
 
@@ -153,8 +161,13 @@ export function TradeView({ symbol }: { symbol: string }) {
           <Stat label="Spread" value={spread(bestBid, bestAsk, tickSize) ?? "—"} testId="stat-spread" />
           <Stat label="Volume" value={formatQuantity(book.volume, lotSize)} testId="stat-volume" />
           <Stat label="Tick / Lot" value={`${tickSize} / ${lotSize}`} className="muted" testId="stat-grid" />
-          <span className="live-dot" data-state={live} style={{ marginLeft: "auto" }}>
-            {live === "live" ? "Streaming" : "Waiting for stream"}
+          <span
+            className="live-dot"
+            data-state={live === "live" && subscribed ? "live" : "connecting"}
+            data-testid="market-stream"
+            style={{ marginLeft: "auto" }}
+          >
+            {live === "live" && subscribed ? "Streaming" : "Waiting for stream"}
           </span>
         </div>
         {(loadError || symbolsError) && (

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { type StackState, stack } from "./stack";
 
 export const SHOTS = join(import.meta.dirname, "..", "test-results", "screenshots");
@@ -41,4 +41,29 @@ export async function markDocument(page: Page): Promise<void> {
 export async function expectSameDocument(page: Page): Promise<void> {
   const mark = await page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark);
   expect(mark, "the page was reloaded").toBe(42);
+}
+
+/** The order ticket of the trade page and its fields (found by their visible labels, as a user would). */
+export function ticket(page: Page) {
+  const form: Locator = page.getByTestId("order-ticket");
+  return {
+    form,
+    buy: form.getByRole("button", { name: "Buy", exact: true }),
+    sell: form.getByRole("button", { name: "Sell", exact: true }),
+    type: form.getByLabel("Order type"),
+    tif: form.getByLabel("Time in force"),
+    price: form.getByLabel(/^Limit price/),
+    quantity: form.getByLabel(/^Quantity/),
+    postOnly: form.getByLabel(/^Post-only/),
+    submit: form.locator('button[type="submit"]'),
+    ok: form.getByTestId("ticket-ok"),
+    error: form.getByTestId("ticket-error"),
+  };
+}
+
+/** Opens a symbol's trade page and waits until the instrument is loaded and the live stream is up. */
+export async function openTrade(page: Page, symbol: string): Promise<void> {
+  await page.goto(`/trade/${symbol}`);
+  await expect(page.getByTestId("order-ticket")).toBeVisible();
+  await expect(page.getByTestId("market-stream")).toHaveText("Streaming");
 }

@@ -1,7 +1,7 @@
 // What the global setup started (read by every spec), and a small REST client playing "another trader".
 import { readFileSync } from "node:fs";
-import type { OrderResponse, PlaceOrderRequest, SymbolsResponse } from "@hft/shared/api";
-import { fromUnits, toUnits } from "@hft/shared/units";
+import type { OrderResponse, PlaceOrderRequest, PortfolioResponse, SymbolsResponse } from "@hft/shared/api";
+import { fromUnits, fromUnitsFixed, toUnits } from "@hft/shared/units";
 
 export interface SeededUser {
   username: string;
@@ -19,6 +19,15 @@ export function stack(): StackState {
   const file = process.env.E2E_STATE;
   if (!file) throw new Error("E2E_STATE not set: the global setup did not run");
   return JSON.parse(readFileSync(file, "utf8")) as StackState;
+}
+
+export interface Reference {
+  ticks: number;
+  tickSize: string;
+  /** ticks -> API decimal string */
+  price: (ticks: number) => string;
+  /** ticks -> the way the site shows a price (the tick's decimals, e.g. "190.50") */
+  shown: (ticks: number) => string;
 }
 
 export class RestClient {
@@ -57,20 +66,34 @@ export class RestClient {
     return r.body;
   }
 
+  async portfolio(): Promise<PortfolioResponse> {
+    const r = await this.call<PortfolioResponse>("GET", "/api/v1/portfolio");
+    if (r.status !== 200) throw new Error(`portfolio: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  /** Signed position quantity in a symbol as a decimal string ("0" when flat). */
+  async position(symbol: string): Promise<string> {
+    return (await this.portfolio()).positions.find((p) => p.symbol === symbol)?.quantity ?? "0";
+  }
+
   async cancelAll(): Promise<void> {
     const r = await this.call<{ orders: { id: string }[] }>("GET", "/api/v1/orders?open=true&limit=500");
     for (const o of r.body.orders) await this.call("DELETE", `/api/v1/orders/${o.id}`);
   }
 
   /** Reference price of a symbol, in ticks, and its tick size. */
-  async reference(
-    symbol: string,
-  ): Promise<{ ticks: number; tickSize: string; price: (ticks: number) => string }> {
+  async reference(symbol: string): Promise<Reference> {
     const r = await this.call<SymbolsResponse>("GET", "/api/v1/symbols");
     const s = r.body.symbols.find((x) => x.symbol === symbol);
     if (!s) throw new Error(`no symbol ${symbol}`);
     const ref = s.referencePrice ?? s.marketPrice ?? s.lastTradePrice;
     if (!ref) throw new Error(`no reference price for ${symbol}`);
-    return { ticks: toUnits(ref, s.tickSize), tickSize: s.tickSize, price: (t) => fromUnits(t, s.tickSize) };
+    return {
+      ticks: toUnits(ref, s.tickSize),
+      tickSize: s.tickSize,
+      price: (t) => fromUnits(t, s.tickSize),
+      shown: (t) => fromUnitsFixed(t, s.tickSize),
+    };
   }
 }

@@ -63,6 +63,14 @@ export function useSymbols(): { symbols: SymbolInfo[]; error: ApiError | null } 
   return { symbols, error };
 }
 
+/**
+ * Identity of a fill: the order it belongs to and the engine trade. Not `id`: fills pushed live (or returned by
+ * the place call) carry a provisional id until the backend has persisted them.
+ */
+export function fillKey(f: Pick<Fill, "orderId" | "tradeId">): string {
+  return `${f.orderId}:${f.tradeId}`;
+}
+
 export const OPEN_STATUSES = new Set(["NEW", "PARTIALLY_FILLED"]);
 
 function upsert(list: Order[], order: Order): Order[] {
@@ -118,7 +126,8 @@ export function useOrders(): {
     if (msg.type === "order") applyOrder(msg.order);
     else if (msg.type === "fill") {
       const f = msg.fill;
-      setFills((list) => (list.some((x) => x.id === f.id) ? list : [f, ...list].slice(0, 500)));
+      const key = fillKey(f);
+      setFills((list) => (list.some((x) => fillKey(x) === key) ? list : [f, ...list].slice(0, 500)));
     } else if (msg.type === "welcome") reload();
   });
 
