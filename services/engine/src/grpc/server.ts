@@ -3,13 +3,13 @@
 import { readFileSync } from "node:fs";
 import type { Server as HttpServer } from "node:http";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { loadFileDescriptorSetFromBuffer, loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { TRADING_DESCRIPTOR_SET_PATH, TradingEngineFastService } from "@hft/proto";
-import { protoPath as HEALTH_PROTO_PATH, HealthImplementation } from "grpc-health-check";
+import { TradingEngineFastService } from "@hft/proto";
+import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import type { EngineConfig } from "../config/index.js";
 import { createRegistry, startMetricsServer } from "../stats/prometheus.js";
+import { reflectionPackage } from "./reflection.js";
 import { EngineRuntime } from "./runtime.js";
 import { createTradingService, type ServiceState } from "./service.js";
 
@@ -55,15 +55,7 @@ export async function startEngine(config: EngineConfig, log: Logger): Promise<Ru
   const health = new HealthImplementation({ "": "SERVING", [TRADING_SERVICE_NAME]: "SERVING" });
   health.addToServer(server);
 
-  // reflection needs descriptors: load the same .proto files the services were generated from
-  const pkg = {
-    ...loadFileDescriptorSetFromBuffer(readFileSync(TRADING_DESCRIPTOR_SET_PATH), {
-      longs: String,
-      enums: String,
-    }),
-    ...loadSync(HEALTH_PROTO_PATH, { longs: String, enums: String }),
-  };
-  new ReflectionService(pkg).addToServer(server);
+  new ReflectionService(reflectionPackage()).addToServer(server);
 
   const creds = credentials(config);
   const address = `${config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host}:${config.server.port}`;
