@@ -25,7 +25,7 @@ export class OursBook implements BenchBook {
   readonly name = "ours";
   readonly book: OrderBook;
 
-  constructor(s: OpStream) {
+  constructor() {
     // Slots are recycled through a free list, so the pool only needs the peak of live orders (~25k in these
     // streams); pre-sized so that its growth (a rare, amortised doubling) stays out of the measured runs.
     const pool = new OrderPool(1 << 16);
