@@ -16,6 +16,8 @@ export function webBuildExists(webDir: string = WEB_DIR): boolean {
 export interface StartWebOptions extends ServiceOptions {
   /** HTTP port (default: a free one). */
   port?: number;
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
   /** Backend base URL the site talks to (BACKEND_URL, read at run time). */
   backendUrl: string;
   webDir?: string;
@@ -33,9 +35,15 @@ export async function startWeb(opts: StartWebOptions): Promise<RunningService> {
   const p = await startProcess({
     name: "web",
     command: process.execPath,
-    args: [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+    args: [nextBin, "start", "-p", String(port), "-H", opts.host ?? "127.0.0.1"],
     cwd: webDir,
-    env: { PORT: String(port), BACKEND_URL: opts.backendUrl, NODE_ENV: "production", ...opts.env },
+    env: {
+      PORT: String(port),
+      BACKEND_URL: opts.backendUrl,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...opts.env,
+    },
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
     ...(opts.echo ? { echo: opts.echo } : {}),
     ...(opts.stopTimeoutMs ? { stopTimeoutMs: opts.stopTimeoutMs } : {}),
