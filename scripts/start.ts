@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { Writable } from "node:stream";
 import {
   applyMigrations,
   type EmbeddedPostgres,
@@ -180,10 +181,15 @@ async function runToEnd(
   track: (p: ManagedProcess) => void,
   onLine?: (line: string) => void,
 ): Promise<void> {
-  const lines = new (await import("node:stream")).Writable({
+  const lines = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      const last = chunk.toString().trimEnd().split("\n").pop();
-      if (last && onLine) onLine(last.replace(/^\[[^\]]+\] /, ""));
+      const text = chunk
+        .toString()
+        .split("\n")
+        .map((l) => l.replace(/^\[[^\]]+\] ?/, "").trim())
+        .filter((l) => l.length > 0);
+      const last = text[text.length - 1];
+      if (last && onLine) onLine(last);
       cb();
     },
   });
