@@ -475,6 +475,22 @@ class Writer {
       this.pos = pos;
       return;
     }
+    if (v > 0) {
+      // 2^31 .. 2^53: peel 7 bits at a time with exact float arithmetic (ToInt32 keeps the low bits), then
+      // finish on the 32-bit path; cheaper than splitting into hi/lo words (timestamps in ns land here)
+      while (v >= 0x80000000) {
+        const low = v & 0x7f;
+        buf[pos++] = low | 0x80;
+        v = (v - low) / 128;
+      }
+      while (v > 0x7f) {
+        buf[pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      buf[pos++] = v;
+      this.pos = pos;
+      return;
+    }
     let lo: number;
     let hi: number;
     if (v >= 0) {

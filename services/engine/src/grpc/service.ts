@@ -197,15 +197,14 @@ export function createTradingService(
           return;
         }
         const out: ExecutionReport[] = [];
-        const hist = stats.commandLatency;
-        for (let i = 0; i < n; i++) {
-          rt.execute(cmds[i], out);
-          hist.recordNs((performance.now() - t0) * 1e6);
-        }
+        for (let i = 0; i < n; i++) rt.execute(cmds[i], out);
         stats.batches++;
         rt.afterCommands();
         call.write({ batchId: batch.batchId, reports: out });
-        stats.batchLatency.recordNs((performance.now() - t0) * 1e6);
+        // every command of a batch is acknowledged by the same write: one latency value for all of them
+        const ns = (performance.now() - t0) * 1e6;
+        stats.commandLatency.recordNsMany(ns, n);
+        stats.batchLatency.recordNs(ns);
       } catch (err) {
         log.error({ err, batchId: batch.batchId }, "OrderStream batch failed");
         call.emit("error", statusError(status.INTERNAL, `internal error in batch ${batch.batchId}`));

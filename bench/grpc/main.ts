@@ -1,0 +1,455 @@
+// gRPC benchmark of the engine over loopback: orders/s through the batched OrderStream (several batch sizes),
+// orders/s through unary PlaceOrder (with concurrency), and end-to-end ack latency (HDR). The engine runs as a
+// child process started exactly as operators start it (main.ts), liquidity provider off.
+// `npm run bench:grpc -- --help`.
+import { type ChildProcess, spawn } from "node:child_process";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { type ClientDuplexStream, credentials } from "@grpc/grpc-js";
+import {
+  type CommandBatch,
+  NewOrder,
+  type OrderCommand,
+  OrderType,
+  type ReportBatch,
+  Side,
+  TimeInForce,
+  TradingEngineClient,
+  TradingEngineFastClient,
+} from "@hft/proto";
+import { fmtRate, log, printJson } from "../common/cli.js";
+import { type LatencySummary, nowNs, summarize } from "../common/hdr.js";
+import { Prng } from "../common/prng.js";
+
+const HELP = `Usage: npm run bench:grpc -- [options]
+
+Starts the engine (services/engine/src/main.ts, liquidity provider off) as a child process on a free loopback
+port and measures, in the same run:
+  1. OrderStream throughput: CommandBatches of new limit orders (a seeded mix around the reference price, about
+     half of them trade) for each batch size, with several batches in flight; orders/s = orders acknowledged
+     (every ReportBatch received and decoded) / wall time.
+  2. Unary PlaceOrder throughput with N calls in flight (same order mix).
+  3. Ack latency: one order at a time, client write -> its reports received (OrderStream batch of 1, and unary).
+Ratios are against the unary path measured in the same run.
+
+Options:
+  --quick              short run (fewer orders per phase)
+  --orders N           orders per batch-size run (default 2000000; quick 300000)
+  --batch-sizes LIST   comma-separated (default 100,1000,5000)
+  --window N           orders in flight on the stream (default 20000): batches in flight = max(1, N / size)
+  --concurrency N      unary calls in flight (default 64)
+  --unary-orders N     orders for the unary run (default 100000; quick 20000)
+  --latency-orders N   orders for each latency run (default 20000; quick 5000)
+  --repeats N          runs per batch size, the median is reported (default 3; quick 1)
+  --seed N             PRNG seed (default 42)
+  --json               print one JSON object as the last line of stdout:
+                       {"stream_orders_per_s","unary_orders_per_s","ack_p50_us","ack_p99_us",...}
+  --help               this text
+`;
+
+interface Options {
+  orders: number;
+  batchSizes: number[];
+  window: number;
+  concurrency: number;
+  unaryOrders: number;
+  latencyOrders: number;
+  repeats: number;
+  seed: number;
+  json: boolean;
+}
+
+function parse(argv: string[]): Options | undefined {
+  const quick = argv.includes("--quick");
+  const o: Options = {
+    orders: quick ? 300_000 : 2_000_000,
+    batchSizes: [100, 1000, 5000],
+    window: 20_000,
+    concurrency: 64,
+    unaryOrders: quick ? 20_000 : 100_000,
+    latencyOrders: quick ? 5_000 : 20_000,
+    repeats: quick ? 1 : 3,
+    seed: 42,
+    json: false,
+  };
+  const int = (flag: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isSafeInteger(n) || n <= 0) {
+      throw new Error(`${flag} needs a positive integer, got ${v}`);
+    }
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case "--help":
+      case "-h":
+        return undefined;
+      case "--quick":
+        break;
+      case "--json":
+        o.json = true;
+        break;
+      case "--orders":
+        o.orders = int(a, argv[++i]);
+        break;
+      case "--batch-sizes":
+        o.batchSizes = (argv[++i] ?? "").split(",").map((s) => int(a, s));
+        break;
+      case "--window":
+        o.window = int(a, argv[++i]);
+        break;
+      case "--concurrency":
+        o.concurrency = int(a, argv[++i]);
+        break;
+      case "--unary-orders":
+        o.unaryOrders = int(a, argv[++i]);
+        break;
+      case "--latency-orders":
+        o.latencyOrders = int(a, argv[++i]);
+        break;
+      case "--repeats":
+        o.repeats = int(a, argv[++i]);
+        break;
+      case "--seed":
+        o.seed = int(a, argv[++i]);
+        break;
+      default:
+        throw new Error(`unknown option ${a} (see --help)`);
+    }
+  }
+  return o;
+}
+
+// ------------------------------------------------------------------------------------------------ engine
+
+const MAIN_TS = fileURLToPath(new URL("../../services/engine/src/main.ts", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Engine {
+  proc: ChildProcess;
+  port: number;
+  stop(): Promise<number | null>;
+}
+
+function startEngine(): Promise<Engine> {
+  const proc = spawn(process.execPath, ["--import", "tsx", MAIN_TS], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ENGINE_HOST: "127.0.0.1",
+      ENGINE_PORT: "0",
+      ENGINE_METRICS_PORT: "0",
+      ENGINE_LIQUIDITY_PROVIDER: "false",
+      ENGINE_MAX_OPEN_ORDERS: "10000000",
+      ENGINE_MAX_BATCH: "10000",
+      LOG_LEVEL: "info",
+      LOG_FILE: "",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error("engine did not start within 60 s"));
+    }, 60_000);
+    proc.stdout?.setEncoding("utf8");
+    proc.stdout?.on("data", (d: string) => {
+      if (out === "\u0000") return; // started: drain and ignore further logs
+      out += d;
+      const line = out.split("\n").find((l) => l.includes('"engine listening"'));
+      if (line === undefined) return;
+      out = "\u0000";
+      clearTimeout(timer);
+      const port = (JSON.parse(line) as { port: number }).port;
+      resolve({
+        proc,
+        port,
+        stop: async () => {
+          proc.kill("SIGTERM");
+          const t = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+          const code = await exited;
+          clearTimeout(t);
+          return code;
+        },
+      });
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`engine exited with ${code} before listening`));
+    });
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ orders
+
+const SYMBOLS = [
+  { symbol: "AAPL", ref: 19_000 },
+  { symbol: "MSFT", ref: 42_000 },
+  { symbol: "GOOGL", ref: 17_000 },
+  { symbol: "AMZN", ref: 18_500 },
+  { symbol: "TSLA", ref: 25_000 },
+];
+const ACCOUNTS = Array.from({ length: 200 }, (_, i) => `bench-${i}`);
+
+/** Seeded order mix: GTC limit orders within +-3 ticks of the reference price, random side: about half trade,
+ * so the books stay shallow however many orders go through. */
+function makeOrders(n: number, seed: number, requestBase: number): NewOrder[] {
+  const prng = new Prng(seed);
+  const rnd = (): number => prng.next();
+  const out: NewOrder[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = SYMBOLS[Math.floor(rnd() * SYMBOLS.length)];
+    const side = rnd() < 0.5 ? Side.BUY : Side.SELL;
+    const off = Math.floor(rnd() * 7) - 3;
+    out[i] = NewOrder.fromPartial({
+      requestId: requestBase + i,
+      account: ACCOUNTS[Math.floor(rnd() * ACCOUNTS.length)],
+      symbol: s.symbol,
+      side,
+      orderType: OrderType.LIMIT,
+      timeInForce: TimeInForce.GTC,
+      price: s.ref + off,
+      quantity: 1 + Math.floor(rnd() * 10),
+    });
+  }
+  return out;
+}
+
+function batches(orders: NewOrder[], size: number, firstId: number): CommandBatch[] {
+  const out: CommandBatch[] = [];
+  for (let i = 0; i < orders.length; i += size) {
+    const commands: OrderCommand[] = orders
+      .slice(i, i + size)
+      .map((value) => ({ command: { $case: "newOrder", value } }));
+    out.push({ batchId: firstId + out.length, commands });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ phases
+
+interface StreamResult {
+  batchSize: number;
+  orders: number;
+  reports: number;
+  seconds: number;
+  ordersPerS: number;
+  batchRtt: LatencySummary;
+}
+
+/** Pipelined OrderStream run: keep `inFlight` batches outstanding until every batch is answered. */
+function streamRun(
+  client: TradingEngineClient,
+  all: CommandBatch[],
+  inFlight: number,
+): Promise<{ seconds: number; reports: number; rttNs: Float64Array }> {
+  return new Promise((resolve, reject) => {
+    const call: ClientDuplexStream<CommandBatch, ReportBatch> = client.orderStream();
+    const sentAt = new Float64Array(all.length);
+    const rttNs = new Float64Array(all.length);
+    const firstId = all[0].batchId;
+    let next = 0;
+    let done = 0;
+    let reports = 0;
+    const t0 = nowNs();
+    const send = (): void => {
+      while (next < all.length && next - done < inFlight) {
+        sentAt[next] = nowNs();
+        call.write(all[next++]);
+      }
+    };
+    call.on("data", (b: ReportBatch) => {
+      const i = b.batchId - firstId;
+      rttNs[i] = nowNs() - sentAt[i];
+      reports += b.reports.length;
+      done++;
+      if (done === all.length) {
+        const seconds = (nowNs() - t0) / 1e9;
+        call.end();
+        resolve({ seconds, reports, rttNs });
+        return;
+      }
+      send();
+    });
+    call.on("error", reject);
+    send();
+  });
+}
+
+async function streamThroughput(
+  client: TradingEngineClient,
+  o: Options,
+  size: number,
+  seed: number,
+): Promise<StreamResult> {
+  const orders = makeOrders(o.orders, seed, 1);
+  const inFlight = Math.max(1, Math.floor(o.window / size));
+  // warm-up (JIT, connection windows) on a tenth of the run, not measured
+  const warm = batches(orders.slice(0, Math.max(size, Math.floor(o.orders / 10))), size, 1);
+  await streamRun(client, warm, inFlight);
+  const all = batches(orders, size, 1_000_000);
+  const r = await streamRun(client, all, inFlight);
+  return {
+    batchSize: size,
+    orders: orders.length,
+    reports: r.reports,
+    seconds: r.seconds,
+    ordersPerS: orders.length / r.seconds,
+    batchRtt: summarize(r.rttNs, all.length),
+  };
+}
+
+function placeOrder(client: TradingEngineClient, order: NewOrder): Promise<ReportBatch> {
+  return new Promise((resolve, reject) => {
+    client.placeOrder(order, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+async function unaryThroughput(
+  client: TradingEngineClient,
+  n: number,
+  concurrency: number,
+  seed: number,
+): Promise<{ ordersPerS: number; latency: LatencySummary }> {
+  const run = async (orders: NewOrder[]) => {
+    const lat = new Float64Array(orders.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < orders.length) {
+        const i = next++;
+        const t = nowNs();
+        await placeOrder(client, orders[i]);
+        lat[i] = nowNs() - t;
+      }
+    };
+    const t0 = nowNs();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return { seconds: (nowNs() - t0) / 1e9, lat };
+  };
+  await run(makeOrders(Math.max(1000, Math.floor(n / 10)), seed + 1, 1)); // warm-up
+  const r = await run(makeOrders(n, seed, 1));
+  return { ordersPerS: n / r.seconds, latency: summarize(r.lat, n) };
+}
+
+/** One order at a time over the OrderStream (batch of 1): the end-to-end ack latency. */
+async function streamAckLatency(
+  client: TradingEngineClient,
+  n: number,
+  seed: number,
+): Promise<LatencySummary> {
+  const run = async (orders: NewOrder[]) => {
+    const lat = new Float64Array(orders.length);
+    const all = batches(orders, 1, 1);
+    const r = await streamRun(client, all, 1);
+    lat.set(r.rttNs);
+    return lat;
+  };
+  await run(makeOrders(Math.max(500, Math.floor(n / 10)), seed + 1, 1));
+  const lat = await run(makeOrders(n, seed, 1));
+  return summarize(lat, n);
+}
+
+async function unaryAckLatency(
+  client: TradingEngineClient,
+  n: number,
+  seed: number,
+): Promise<LatencySummary> {
+  return (await unaryThroughput(client, n, 1, seed)).latency;
+}
+
+// ------------------------------------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  const o = parse(process.argv.slice(2));
+  if (o === undefined) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const cpus = os.cpus();
+  log(
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`,
+  );
+  log("starting the engine (child process, liquidity provider off) ...");
+  const engine = await startEngine();
+  const address = `127.0.0.1:${engine.port}`;
+  const channelOptions = {
+    "grpc.max_receive_message_length": 64 * 1024 * 1024,
+    "grpc.max_send_message_length": 64 * 1024 * 1024,
+  };
+  // the fast codec client (proto/fastcodec.ts) for the batch path; the generated client for unary
+  const fast = new TradingEngineFastClient(address, credentials.createInsecure(), channelOptions);
+  const generated = new TradingEngineClient(address, credentials.createInsecure(), channelOptions);
+  log(`engine on ${address} (pid ${engine.proc.pid})`);
+  try {
+    const stream: StreamResult[] = [];
+    let seed = o.seed;
+    for (const size of o.batchSizes) {
+      const runs: StreamResult[] = [];
+      for (let rep = 0; rep < o.repeats; rep++) {
+        const r = await streamThroughput(fast, o, size, seed++);
+        runs.push(r);
+        log(
+          `OrderStream batch ${String(size).padStart(5)} run ${rep + 1}/${o.repeats}: ${fmtRate(r.ordersPerS).padStart(7)} orders/s ` +
+            `(${r.orders} orders, ${r.reports} reports, ${r.seconds.toFixed(2)} s; batch round trip p50 ${r.batchRtt.p50_us} us, p99 ${r.batchRtt.p99_us} us)`,
+        );
+      }
+      runs.sort((a, b) => a.ordersPerS - b.ordersPerS);
+      const median = runs[Math.floor(runs.length / 2)];
+      stream.push(median);
+      if (o.repeats > 1)
+        log(`OrderStream batch ${String(size).padStart(5)} median: ${fmtRate(median.ordersPerS)} orders/s`);
+    }
+    const unary = await unaryThroughput(generated, o.unaryOrders, o.concurrency, seed++);
+    log(
+      `unary PlaceOrder x${o.concurrency} in flight: ${fmtRate(unary.ordersPerS)} orders/s ` +
+        `(call latency p50 ${unary.latency.p50_us} us, p99 ${unary.latency.p99_us} us)`,
+    );
+    const ack = await streamAckLatency(fast, o.latencyOrders, seed++);
+    log(
+      `ack latency, one order at a time over OrderStream: p50 ${ack.p50_us} us, p90 ${ack.p90_us} us, p99 ${ack.p99_us} us, p99.9 ${ack.p999_us} us, max ${ack.max_us} us`,
+    );
+    const unaryAck = await unaryAckLatency(generated, o.latencyOrders, seed++);
+    log(
+      `ack latency, one order at a time over unary PlaceOrder: p50 ${unaryAck.p50_us} us, p99 ${unaryAck.p99_us} us, p99.9 ${unaryAck.p999_us} us`,
+    );
+    // the batch size with the highest median rate
+    const best = stream.reduce((a, b) => (b.ordersPerS > a.ordersPerS ? b : a));
+    log(
+      `best OrderStream: ${fmtRate(best.ordersPerS)} orders/s at batch ${best.batchSize} = ${(best.ordersPerS / unary.ordersPerS).toFixed(1)}x unary PlaceOrder (target >= 500k orders/s: ${best.ordersPerS >= 500_000 ? "met" : "NOT met"})`,
+    );
+    const code = await engine.stop();
+    log(`engine stopped (exit ${code})`);
+    if (o.json) {
+      printJson({
+        stream_orders_per_s: Math.round(best.ordersPerS),
+        unary_orders_per_s: Math.round(unary.ordersPerS),
+        ack_p50_us: ack.p50_us,
+        ack_p99_us: ack.p99_us,
+        ack_p999_us: ack.p999_us,
+        stream_batch_size: best.batchSize,
+        stream_vs_unary: Number((best.ordersPerS / unary.ordersPerS).toFixed(2)),
+        stream_by_batch_size: Object.fromEntries(
+          stream.map((r) => [String(r.batchSize), Math.round(r.ordersPerS)]),
+        ),
+        unary_concurrency: o.concurrency,
+        unary_ack_p50_us: unaryAck.p50_us,
+        unary_ack_p99_us: unaryAck.p99_us,
+        engine_exit_code: code,
+      });
+    }
+  } finally {
+    fast.close();
+    generated.close();
+    if (engine.proc.exitCode === null && engine.proc.signalCode === null) engine.proc.kill("SIGKILL");
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `bench:grpc failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});
