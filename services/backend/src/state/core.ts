@@ -656,7 +656,9 @@ export class TradingCore {
     if (status === "REJECTED" || (status === "CANCELLED" && r.rejectReason !== RejectReason.REJECT_NONE)) {
       o.rejectReason = RejectReason[r.rejectReason] ?? "UNKNOWN";
     }
-    o.version = BigInt(r.seq);
+    // Monotonic row version guards the upsert against out-of-order writes; reconciliation snapshots carry no
+    // sequence number (seq 0), so the version also always moves forward by itself.
+    o.version = BigInt(r.seq) > o.version ? BigInt(r.seq) : o.version + 1n;
     o.updatedAt = now;
     let fill: FillRow | undefined;
     if (r.execType === ExecType.EXEC_TRADE && r.lastQuantity > 0) {
