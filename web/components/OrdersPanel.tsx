@@ -1,6 +1,6 @@
 "use client";
 import type { Fill, Order, SymbolInfo } from "@hft/shared/api";
-import { type FormEvent, type KeyboardEvent, useState } from "react";
+import { type FormEvent, Fragment, type KeyboardEvent, useState } from "react";
 import { ApiError, api } from "@/lib/api";
 import { formatDateTime, formatMoney, formatPrice, formatQuantity, formatTime } from "@/lib/format";
 import { fillKey, OPEN_STATUSES } from "@/lib/hooks";
@@ -271,9 +271,14 @@ function ModifyForm({
 }
 
 function HistoryTable({ orders, symbols, fills }: { orders: Order[]; symbols: SymbolInfo[]; fills: Fill[] }) {
+  const [expanded, setExpanded] = useState<string | null>(null);
   if (orders.length === 0) return <div className="empty">No orders yet</div>;
-  const fillCount = new Map<string, number>();
-  for (const f of fills) fillCount.set(f.orderId, (fillCount.get(f.orderId) ?? 0) + 1);
+  const fillsByOrder = new Map<string, Fill[]>();
+  for (const f of fills) {
+    const list = fillsByOrder.get(f.orderId);
+    if (list) list.push(f);
+    else fillsByOrder.set(f.orderId, [f]);
+  }
   return (
     <table className="grid" data-testid="order-history">
       <thead>
@@ -295,25 +300,58 @@ function HistoryTable({ orders, symbols, fills }: { orders: Order[]; symbols: Sy
       <tbody>
         {orders.map((o) => {
           const g = gridOf(symbols, o.symbol);
+          const own = fillsByOrder.get(o.id) ?? [];
+          const open = expanded === o.id && own.length > 0;
           return (
-            <tr key={o.id} data-order-id={o.id} data-status={o.status}>
-              <td className="num muted">{formatDateTime(o.createdAt)}</td>
-              <td className="num muted">{o.id}</td>
-              <td>{o.symbol}</td>
-              <SideCell side={o.side} />
-              <td>
-                {o.type} {o.timeInForce}
-              </td>
-              <td className="r num">{formatPrice(o.price, g.tickSize)}</td>
-              <td className="r num">{formatQuantity(o.quantity, g.lotSize)}</td>
-              <td className="r num">{formatQuantity(o.filledQuantity, g.lotSize)}</td>
-              <td className="r num">{formatPrice(o.averagePrice, g.tickSize)}</td>
-              <td className="r num">{fillCount.get(o.id) ?? 0}</td>
-              <td>
-                <span className={`badge badge-${o.status}`}>{o.status}</span>
-              </td>
-              <td className="muted">{o.rejectReason ?? ""}</td>
-            </tr>
+            <Fragment key={o.id}>
+              <tr data-order-id={o.id} data-status={o.status}>
+                <td className="num muted">{formatDateTime(o.createdAt)}</td>
+                <td className="num muted">{o.id}</td>
+                <td>{o.symbol}</td>
+                <SideCell side={o.side} />
+                <td>
+                  {o.type} {o.timeInForce}
+                </td>
+                <td className="r num">{formatPrice(o.price, g.tickSize)}</td>
+                <td className="r num">{formatQuantity(o.quantity, g.lotSize)}</td>
+                <td className="r num">{formatQuantity(o.filledQuantity, g.lotSize)}</td>
+                <td className="r num">{formatPrice(o.averagePrice, g.tickSize)}</td>
+                <td className="r num">
+                  {own.length === 0 ? (
+                    0
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-expanded={open}
+                      aria-controls={`fills-of-${o.id}`}
+                      aria-label={`${own.length} fills of order ${o.id}`}
+                      onClick={() => setExpanded(open ? null : o.id)}
+                    >
+                      {own.length} {open ? "▴" : "▾"}
+                    </button>
+                  )}
+                </td>
+                <td>
+                  <span className={`badge badge-${o.status}`}>{o.status}</span>
+                </td>
+                <td className="muted">{o.rejectReason ?? ""}</td>
+              </tr>
+              {open && (
+                <tr id={`fills-of-${o.id}`} className="fills-detail" data-fills-of={o.id}>
+                  <td />
+                  <td colSpan={11}>
+                    {own.map((f) => (
+                      <div key={fillKey(f)} className="num" data-testid="order-fill">
+                        {formatTime(f.createdAt)} · {formatQuantity(f.quantity, g.lotSize)} @{" "}
+                        {formatPrice(f.price, g.tickSize)} · {formatMoney(f.notional)} · {f.liquidity} · trade{" "}
+                        {f.tradeId}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           );
         })}
       </tbody>

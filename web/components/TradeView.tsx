@@ -3,7 +3,7 @@ import type { BookLevel, MarketTrade } from "@hft/shared/api";
 import { fromUnits, toUnits } from "@hft/shared/units";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api";
 import {
   applyTrade,
@@ -35,6 +35,15 @@ interface BookState {
 
 const MAX_TAPE = 60;
 
+/** Union of two trade lists by trade id, newest first. */
+function mergeTrades(a: MarketTrade[], b: MarketTrade[]): MarketTrade[] {
+  const byId = new Map<string, MarketTrade>();
+  for (const t of [...a, ...b]) if (!byId.has(t.tradeId)) byId.set(t.tradeId, t);
+  return [...byId.values()]
+    .sort((x, y) => (x.timestamp < y.timestamp ? 1 : x.timestamp > y.timestamp ? -1 : 0))
+    .slice(0, MAX_TAPE);
+}
+
 export function TradeView({ symbol }: { symbol: string }) {
   const router = useRouter();
   const { symbols, error: symbolsError } = useSymbols();
@@ -51,16 +60,34 @@ export function TradeView({ symbol }: { symbol: string }) {
   const [subscribed, setSubscribed] = useState(false);
   const { orders, fills, applyOrder } = useOrders();
 
+  // Live messages seen so far: a REST snapshot requested before a live update must not overwrite it.
+  const bookSeq = useRef(0);
+  const tradeSeq = useRef(0);
+  const shownSymbol = useRef(symbol);
+  shownSymbol.current = symbol;
+
   const loadSnapshot = useCallback(() => {
+    const seenBook = bookSeq.current;
+    const seenTrade = tradeSeq.current;
     api.book(symbol, 15).then(
       (b) => {
-        setBook({ bids: b.bids, asks: b.asks, lastPrice: b.lastPrice, volume: b.volume });
+        if (shownSymbol.current !== symbol) return; // a late answer for the previous symbol
+        setBook((cur) => ({
+          ...(bookSeq.current === seenBook
+            ? { bids: b.bids, asks: b.asks }
+            : { bids: cur.bids, asks: cur.asks }),
+          ...(tradeSeq.current === seenTrade
+            ? { lastPrice: b.lastPrice, volume: b.volume }
+            : { lastPrice: cur.lastPrice, volume: cur.volume }),
+        }));
         setLoadError(null);
       },
       (e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)),
     );
     api.trades(symbol, MAX_TAPE).then(
-      (t) => setTrades(t.trades),
+      (t) => {
+        if (shownSymbol.current === symbol) setTrades((cur) => mergeTrades(cur, t.trades));
+      },
       () => undefined,
     );
   }, [symbol]);
@@ -104,12 +131,12 @@ export function TradeView({ symbol }: { symbol: string }) {
 
   const live = useLiveMessages((msg) => {
     if (msg.type === "book" && msg.book.symbol === symbol) {
+      bookSeq.current++;
       setBook((b) => ({ ...b, bids: msg.book.bids, asks: msg.book.asks }));
     } else if (msg.type === "trade" && msg.trade.symbol === symbol) {
       const t = msg.trade;
-      setTrades((list) =>
-        list.some((x) => x.tradeId === t.tradeId) ? list : [t, ...list].slice(0, MAX_TAPE),
-      );
+      tradeSeq.current++;
+      setTrades((list) => mergeTrades([t], list));
       setBook((b) => {
         let volume = b.volume;
         try {

@@ -6,7 +6,7 @@ import { type StackState, stack } from "./stack";
 export const SHOTS = join(import.meta.dirname, "..", "test-results", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
-export const test = base.extend<{ env: StackState }>({
+export const test = base.extend<{ env: StackState; sameOriginOnly: undefined }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture deps
   env: async ({}, use) => {
     await use(stack());
@@ -15,6 +15,21 @@ export const test = base.extend<{ env: StackState }>({
   baseURL: async ({}, use) => {
     await use(stack().webUrl);
   },
+  // Every test: the site loads nothing from anywhere but its own origin (no CDN, fonts, analytics).
+  sameOriginOnly: [
+    async ({ page }, use) => {
+      const origin = new URL(stack().webUrl).origin;
+      const foreign: string[] = [];
+      page.on("request", (r) => {
+        const url = r.url();
+        if (url.startsWith("data:") || url.startsWith("blob:")) return;
+        if (new URL(url).origin !== origin) foreign.push(url);
+      });
+      await use(undefined);
+      expect(foreign, "requests to other origins").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

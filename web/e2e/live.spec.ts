@@ -3,6 +3,13 @@
 import { expect, expectSameDocument, markDocument, openTrade, shot, signIn, test } from "./fixtures";
 import { RestClient } from "./stack";
 
+// leave the book empty for the next test even when an assertion failed half-way
+test.afterEach(async ({ env }) => {
+  for (const user of [env.users.maker, env.users.limited, env.users.trader]) {
+    await (await RestClient.login(env.backendUrl, user)).cancelAll();
+  }
+});
+
 test("book and trades update live without a reload", async ({ page, env }) => {
   const symbol = "GOOGL";
   const maker = await RestClient.login(env.backendUrl, env.users.maker);
@@ -57,4 +64,45 @@ test("book and trades update live without a reload", async ({ page, env }) => {
   expect(navigations, "no navigation happened while the market moved").toBe(0);
   await maker.cancelAll();
   await taker.cancelAll();
+});
+
+test("the user's own orders update live: placed elsewhere, filled by another trader", async ({
+  page,
+  env,
+}) => {
+  const symbol = "GOOGL";
+  const trader = await RestClient.login(env.backendUrl, env.users.trader);
+  const maker = await RestClient.login(env.backendUrl, env.users.maker);
+  const ref = await trader.reference(symbol);
+  const bidTicks = ref.ticks - 10;
+
+  await signIn(page, env.users.trader.username, env.users.trader.password);
+  await openTrade(page, symbol);
+  await markDocument(page);
+
+  // the same user places an order through the API (another session): it shows up in open orders
+  const placed = await trader.place({
+    symbol,
+    side: "BUY",
+    type: "LIMIT",
+    price: ref.price(bidTicks),
+    quantity: "6",
+  });
+  const row = page.getByTestId("open-orders").locator(`tr[data-order-id="${placed.order.id}"]`);
+  await expect(row).toHaveAttribute("data-status", "NEW");
+
+  // another trader sells into it: partially filled, then filled and gone from open orders
+  await maker.place({ symbol, side: "SELL", type: "LIMIT", price: ref.price(bidTicks), quantity: "2" });
+  await expect(row).toHaveAttribute("data-status", "PARTIALLY_FILLED");
+  await expect(row.locator("td").nth(6)).toHaveText("2");
+  await maker.place({ symbol, side: "SELL", type: "LIMIT", price: ref.price(bidTicks), quantity: "4" });
+  await expect(row).toHaveCount(0);
+  await page.getByRole("tab", { name: "Order history" }).click();
+  await expect(
+    page.getByTestId("order-history").locator(`tr[data-order-id="${placed.order.id}"]`),
+  ).toHaveAttribute("data-status", "FILLED");
+  await page.getByRole("tab", { name: "Fills" }).click();
+  await expect(page.getByTestId("fills").locator(`tr[data-order-id="${placed.order.id}"]`)).toHaveCount(2);
+  await expectSameDocument(page);
+  await maker.cancelAll();
 });

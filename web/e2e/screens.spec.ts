@@ -63,7 +63,13 @@ test("orders page lists history with fills; portfolio has the allocation chart",
   );
   const filledRow = history.locator(`tr[data-order-id="${filled.order.id}"]`);
   await expect(filledRow).toHaveAttribute("data-status", "FILLED");
-  await expect(filledRow.locator("td").nth(9)).toHaveText(String(filled.fills.length)); // fills column
+  // the order's fills open under it
+  await filledRow
+    .getByRole("button", { name: `${filled.fills.length} fills of order ${filled.order.id}` })
+    .click();
+  const detail = history.locator(`tr[data-fills-of="${filled.order.id}"]`).getByTestId("order-fill");
+  await expect(detail).toHaveCount(filled.fills.length);
+  await expect(detail.first()).toContainText(`2 @ ${ref.shown(ref.ticks)}`);
   await shot(page, "08-orders");
   await page.getByRole("tab", { name: "Fills" }).click();
   const fillRow = page.getByTestId("fills").locator(`tr[data-order-id="${filled.order.id}"]`);
