@@ -135,7 +135,17 @@ describe.skipIf(tools.skip)("against a real kube-apiserver", () => {
     expect(kubectl(["get", "pod", `${releaseName}-test`, "-n", "hft"]).stderr).toMatch(/NotFound/);
   });
 
-  it("helm upgrade with changed values changes the objects on the server", () => {
+  it("helm upgrade with changed values changes the objects on the server and keeps generated Secrets", () => {
+    // The chart generates credentials once and looks them up on upgrade (`lookup` needs a real server).
+    const secretData = () =>
+      Object.fromEntries(
+        ["postgresql", "backend"].map((c) => [
+          c,
+          JSON.parse(kubectlOk(["get", "secret", `${releaseName}-${c}`, "-n", "hft", "-o", "json"])).data,
+        ]),
+      );
+    const before = secretData();
+    expect(Object.values(before.postgresql).every((v) => typeof v === "string" && v.length > 0)).toBe(true);
     helm([
       "upgrade",
       releaseName,
@@ -155,6 +165,7 @@ describe.skipIf(tools.skip)("against a real kube-apiserver", () => {
     expect(engine.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: "4", memory: "3Gi" });
     expect(engine.metadata.generation).toBe(2);
     expect(deployment("hft", `${releaseName}-backend`).spec.replicas).toBe(3);
+    expect(secretData()).toEqual(before);
     // The migration Job is per revision: the new one exists, the old one was removed by helm.
     const jobs = kubectlOk(["get", "jobs", "-n", "hft", "-o", "name"]).trim().split("\n");
     expect(jobs).toEqual([`job.batch/${releaseName}-migrate-2`]);
