@@ -8,6 +8,11 @@ import { fileURLToPath } from "node:url";
 import { type ClientDuplexStream, credentials } from "@grpc/grpc-js";
 import {
   type CommandBatch,
+  decodeCommandBatch,
+  decodeReportBatch,
+  type ExecutionReport,
+  encodeCommandBatch,
+  encodeReportBatch,
   NewOrder,
   type OrderCommand,
   OrderType,
@@ -17,6 +22,8 @@ import {
   TradingEngineClient,
   TradingEngineFastClient,
 } from "@hft/proto";
+import { loadConfig } from "../../services/engine/src/config/index.js";
+import { EngineRuntime } from "../../services/engine/src/grpc/runtime.js";
 import { fmtRate, log, printJson } from "../common/cli.js";
 import { type LatencySummary, nowNs, summarize } from "../common/hdr.js";
 import { Prng } from "../common/prng.js";
@@ -30,7 +37,9 @@ port and measures, in the same run:
      (every ReportBatch received and decoded) / wall time.
   2. Unary PlaceOrder throughput with N calls in flight (same order mix).
   3. Ack latency: one order at a time, client write -> its reports received (OrderStream batch of 1, and unary).
-Ratios are against the unary path measured in the same run.
+Baseline measured in the same run: the same orders through the engine runtime in this process with the same
+codec work (encode + decode commands, execute, encode + decode reports) but no transport, on one core; the
+stream figure is reported as a ratio of it (and of the unary figure).
 
 Options:
   --quick              short run (fewer orders per phase)
@@ -42,6 +51,7 @@ Options:
   --latency-orders N   orders for each latency run (default 20000; quick 5000)
   --repeats N          runs per batch size, the median is reported (default 3; quick 1)
   --seed N             PRNG seed (default 42)
+  --engine-node-arg A  extra node flag for the engine process, repeatable (e.g. --cpu-prof)
   --json               print one JSON object as the last line of stdout:
                        {"stream_orders_per_s","unary_orders_per_s","ack_p50_us","ack_p99_us",...}
   --help               this text
@@ -56,6 +66,7 @@ interface Options {
   latencyOrders: number;
   repeats: number;
   seed: number;
+  engineNodeArgs: string[];
   json: boolean;
 }
 
@@ -70,6 +81,7 @@ function parse(argv: string[]): Options | undefined {
     latencyOrders: quick ? 5_000 : 20_000,
     repeats: quick ? 1 : 3,
     seed: 42,
+    engineNodeArgs: [],
     json: false,
   };
   const int = (flag: string, v: string | undefined): number => {
@@ -108,6 +120,12 @@ function parse(argv: string[]): Options | undefined {
       case "--latency-orders":
         o.latencyOrders = int(a, argv[++i]);
         break;
+      case "--engine-node-arg": {
+        const v = argv[++i];
+        if (v === undefined) throw new Error("--engine-node-arg needs a value");
+        o.engineNodeArgs.push(v);
+        break;
+      }
       case "--repeats":
         o.repeats = int(a, argv[++i]);
         break;
@@ -124,6 +142,7 @@ function parse(argv: string[]): Options | undefined {
 // ------------------------------------------------------------------------------------------------ engine
 
 const MAIN_TS = fileURLToPath(new URL("../../services/engine/src/main.ts", import.meta.url));
+const ENGINE_CONFIG = fileURLToPath(new URL("../../services/engine/config.yaml", import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Engine {
@@ -132,8 +151,8 @@ interface Engine {
   stop(): Promise<number | null>;
 }
 
-function startEngine(): Promise<Engine> {
-  const proc = spawn(process.execPath, ["--import", "tsx", MAIN_TS], {
+function startEngine(nodeArgs: string[]): Promise<Engine> {
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", MAIN_TS], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -302,6 +321,35 @@ async function streamThroughput(
   };
 }
 
+/**
+ * Baseline without transport: encode -> decode -> execute -> encode -> decode, all on this thread, on a fresh
+ * runtime with the engine's default config. The gRPC path splits this work over two processes (client and
+ * server), so on two idle cores it can approach but hardly exceed ~2x this rate.
+ */
+function inProcess(o: Options, size: number, seed: number): { ordersPerS: number; reports: number } {
+  const config = loadConfig(ENGINE_CONFIG, {
+    ENGINE_LIQUIDITY_PROVIDER: "false",
+    ENGINE_MAX_OPEN_ORDERS: "10000000",
+  });
+  const run = (all: CommandBatch[]) => {
+    const rt = new EngineRuntime(config);
+    let reports = 0;
+    const t0 = nowNs();
+    for (const b of all) {
+      const cmds = decodeCommandBatch(encodeCommandBatch(b));
+      const out: ExecutionReport[] = [];
+      for (const c of cmds.commands) rt.execute(c, out);
+      rt.afterCommands();
+      reports += decodeReportBatch(encodeReportBatch({ batchId: cmds.batchId, reports: out })).reports.length;
+    }
+    return { seconds: (nowNs() - t0) / 1e9, reports };
+  };
+  const orders = makeOrders(o.orders, seed, 1);
+  run(batches(orders.slice(0, Math.max(size, Math.floor(o.orders / 10))), size, 1)); // warm-up
+  const r = run(batches(orders, size, 1));
+  return { ordersPerS: orders.length / r.seconds, reports: r.reports };
+}
+
 function placeOrder(client: TradingEngineClient, order: NewOrder): Promise<ReportBatch> {
   return new Promise((resolve, reject) => {
     client.placeOrder(order, (err, res) => (err ? reject(err) : resolve(res)));
@@ -372,12 +420,25 @@ async function main(): Promise<void> {
   log(
     `machine: ${cpus.length} x ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`,
   );
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ");
+  log(`load average at start: ${load()} (the machine may be shared: compare ratios, not absolute rates)`);
+  const baseSize = o.batchSizes.includes(1000) ? 1000 : o.batchSizes[0];
+  const base = inProcess(o, baseSize, o.seed);
+  log(
+    `baseline, in-process (no transport, one core, batch ${baseSize}): ${fmtRate(base.ordersPerS)} orders/s (${(base.reports / o.orders).toFixed(2)} reports per order)`,
+  );
   log("starting the engine (child process, liquidity provider off) ...");
-  const engine = await startEngine();
+  const engine = await startEngine(o.engineNodeArgs);
   const address = `127.0.0.1:${engine.port}`;
   const channelOptions = {
     "grpc.max_receive_message_length": 64 * 1024 * 1024,
     "grpc.max_send_message_length": 64 * 1024 * 1024,
+    // HTTP/2 receive window for the report stream: the 64 KiB default stalls a pipelined stream every 64 KiB
+    "grpc-node.flow_control_window": 32 * 1024 * 1024,
   };
   // the fast codec client (proto/fastcodec.ts) for the batch path; the generated client for unary
   const fast = new TradingEngineFastClient(address, credentials.createInsecure(), channelOptions);
@@ -420,6 +481,9 @@ async function main(): Promise<void> {
     log(
       `best OrderStream: ${fmtRate(best.ordersPerS)} orders/s at batch ${best.batchSize} = ${(best.ordersPerS / unary.ordersPerS).toFixed(1)}x unary PlaceOrder (target >= 500k orders/s: ${best.ordersPerS >= 500_000 ? "met" : "NOT met"})`,
     );
+    log(
+      `best OrderStream = ${(best.ordersPerS / base.ordersPerS).toFixed(2)}x the in-process baseline; load average at end: ${load()}`,
+    );
     const code = await engine.stop();
     log(`engine stopped (exit ${code})`);
     if (o.json) {
@@ -431,6 +495,9 @@ async function main(): Promise<void> {
         ack_p999_us: ack.p999_us,
         stream_batch_size: best.batchSize,
         stream_vs_unary: Number((best.ordersPerS / unary.ordersPerS).toFixed(2)),
+        in_process_orders_per_s: Math.round(base.ordersPerS),
+        stream_vs_in_process: Number((best.ordersPerS / base.ordersPerS).toFixed(2)),
+        loadavg_1m_end: Number(os.loadavg()[0].toFixed(2)),
         stream_by_batch_size: Object.fromEntries(
           stream.map((r) => [String(r.batchSize), Math.round(r.ordersPerS)]),
         ),
