@@ -75,7 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend?.stop();
   await engine?.stop();
-  await sql?.end();
+  await sql?.end().catch(() => undefined);
   await db?.stop();
 });
 
@@ -315,5 +315,16 @@ describe("platform end to end", () => {
     expect(r.body.error.code).toBe("ENGINE_UNAVAILABLE");
     const read = await A<ListOrdersResponse>("GET", "/api/v1/orders?limit=5");
     expect(read.status).toBe(200);
+  });
+
+  it("with the database down, /health answers 503 and reads get 503 DATABASE_UNAVAILABLE (never a 500)", async () => {
+    await sql.end();
+    await db.stop();
+    const h = await A<{ status: string; checks: { database: { status: string } } }>("GET", "/health");
+    expect(h.status).toBe(503);
+    expect(h.body.checks.database.status).toBe("down");
+    const r = await A<Err>("GET", "/api/v1/orders?limit=5");
+    expect(r.status).toBe(503);
+    expect(r.body.error.code).toBe("DATABASE_UNAVAILABLE");
   });
 });

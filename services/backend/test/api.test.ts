@@ -337,6 +337,28 @@ describe("risk limits", () => {
     expect((await ADMIN<Err>("PUT", "/api/v1/admin/users/999999/risk-limits", body)).status).toBe(404);
   });
 
+  it("the per-user order rate limit answers 429 RISK_RATE_LIMIT and records the rejection", async () => {
+    const fast = await stack.user({ username: "fast" });
+    const put = await ADMIN("PUT", `/api/v1/admin/users/${fast.userId}/risk-limits`, {
+      maxPositionQuantity: "1000",
+      maxOrderQuantity: "100",
+      maxOrderNotional: "100000",
+      priceCollarBps: 1000,
+      ordersPerSecond: 1,
+      orderBurst: 2,
+    });
+    expect(put.status).toBe(200);
+    const api = client(stack.url, fast.apiKey);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await api("POST", "/api/v1/orders", limit({ quantity: "1" }))).status);
+    expect(statuses).toEqual([201, 201, 429]);
+    const rows = await stack.sql<{ code: string }>(`SELECT code FROM rejected_orders WHERE user_id = $1`, [
+      fast.userId,
+    ]);
+    expect(rows.map((r) => r.code)).toEqual(["RISK_RATE_LIMIT"]);
+  });
+
   it("rejects a limit price outside the collar and a buy beyond buying power", async () => {
     const far = await A<Err>(
       "POST",

@@ -24,6 +24,35 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "BAD_REQUEST", message: "invalid content-length" },
 };
 
+// Connection-level failures of PostgreSQL (Prisma P1xxx, pg/socket codes, SQLSTATE class 08 and 57P0x):
+// the database is unavailable, which is a 503 the client may retry, not a bug.
+const DB_DOWN_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const o = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
+    const code = typeof o.code === "string" ? o.code : "";
+    if (/^P10\d\d$/.test(code) || DB_DOWN_CODES.has(code) || code.startsWith("08")) return true;
+    if (o.name === "PrismaClientInitializationError") return true;
+    if (
+      typeof o.message === "string" &&
+      /Connection terminated|Can't reach database server/.test(o.message)
+    ) {
+      return true;
+    }
+    e = o.cause ?? (o.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
+  }
+  return false;
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -58,6 +87,17 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply
         .status(err.statusCode)
         .send({ error: { code: err.code ?? "BAD_REQUEST", message: err.message } });
+    }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err: err.message }, "database unavailable");
+      return reply
+        .status(503)
+        .send({
+          error: {
+            code: "DATABASE_UNAVAILABLE",
+            message: "the database is not available, try again shortly",
+          },
+        });
     }
     req.log.error({ err }, "unhandled error");
     return reply.status(500).send({ error: { code: "INTERNAL", message: "internal server error" } });
