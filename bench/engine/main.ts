@@ -131,6 +131,8 @@ interface BookResult {
   max_us: number;
   /** true when the run covers only a prefix of the stream (time budget) */
   prefix: boolean;
+  /** ours only: process CPU time / wall time over the throughput runs (< 1: the OS gave our core away) */
+  cpu_share?: number;
 }
 
 interface ScenarioResult {
@@ -195,14 +197,20 @@ function oursFresh(s: OpStream): OursBook {
 }
 
 /** Our rate on ops [setup, setup+count): median of `repeats` fresh-book runs. */
-function oursRate(s: OpStream, count: number, repeats: number): number {
+function oursRate(s: OpStream, count: number, repeats: number, cpu?: { share: number }): number {
   const rates: number[] = [];
+  const shares: number[] = [];
   for (let r = 0; r < repeats; r++) {
     maybeGc();
     const b = oursFresh(s);
+    const c0 = process.cpuUsage();
     const ms = oursUntimed(b, s, s.setup, s.setup + count);
+    const c1 = process.cpuUsage(c0);
     rates.push(count / (ms / 1000));
+    shares.push((c1.user + c1.system) / 1000 / ms);
   }
+  // CPU time of the process / wall time during the runs: well below 1 means other processes took our core
+  if (cpu !== undefined) cpu.share = Math.round(median(shares) * 100) / 100;
   return Math.round(median(rates));
 }
 
@@ -221,7 +229,8 @@ function runScenario(name: ScenarioName, o: Options, lat: Float64Array): Scenari
   // ours: warm-up run, throughput (median of fresh-book runs, no clock per op), then one run with a clock per op
   oursFresh(s);
   oursUntimed(oursFresh(s), s, s.setup, s.n);
-  const oursOpsPerS = oursRate(s, measured, o.repeats);
+  const cpu = { share: 0 };
+  const oursOpsPerS = oursRate(s, measured, o.repeats, cpu);
   // warm the timed loop itself too (a loop first run in the interpreter and then OSR-compiled would add a stall)
   oursTimed(oursFresh(s), s, s.setup, s.n, lat);
   maybeGc();
@@ -231,6 +240,7 @@ function runScenario(name: ScenarioName, o: Options, lat: Float64Array): Scenari
   const ours: BookResult = {
     ops: measured,
     ops_per_s: oursOpsPerS,
+    cpu_share: cpu.share,
     p50_us: oursLat.p50_us,
     p99_us: oursLat.p99_us,
     p999_us: oursLat.p999_us,
@@ -324,7 +334,7 @@ function printTable(results: ScenarioResult[]): void {
       `${pad(sc, 14)} ${pad(book, 22)} ${pad(String(r.ops), 9, true)} ${pad(fmtRate(r.ops_per_s), 9, true)} ${pad(r.p50_us.toFixed(3), 8, true)} ${pad(r.p99_us.toFixed(3), 8, true)} ${pad(r.p999_us.toFixed(3), 9, true)} ${pad(r.max_us.toFixed(1), 9, true)}  ${extra}`,
     );
   for (const r of results) {
-    row(r.name, "ours", r.ours, "");
+    row(r.name, "ours", r.ours, `(process CPU share during runs: ${r.ours.cpu_share})`);
     for (const c of COMPETITORS) {
       const cr = r.competitors[c];
       if (cr === undefined) continue;
