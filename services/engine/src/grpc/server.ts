@@ -102,6 +102,7 @@ export async function startEngine(config: EngineConfig, log: Logger): Promise<Ru
       stats: runtime.stats,
       openOrders: () => runtime.engine.openOrderCount(),
       mdSubscribers: () => runtime.hub.subscriberCount,
+      mdSubscribersDropped: () => runtime.hub.dropped,
     });
     metricsServer = await startMetricsServer(registry, config.server.host, config.server.metricsPort);
   }

@@ -22,7 +22,6 @@ export class EngineStatsCollector {
   trades = 0;
   volume = 0;
   batches = 0;
-  mdSubscribersDropped = 0;
   /** Rejections (new orders, cancels, modifies, batches) by RejectReason value. */
   readonly rejects = new Float64Array(REASON_SLOTS);
   /** Order in (command decoded) -> its reports produced (ack ready), per command. */

@@ -48,6 +48,8 @@ export interface MetricsSources {
   stats: EngineStatsCollector;
   openOrders: () => number;
   mdSubscribers: () => number;
+  /** Market-data subscribers dropped for overflowing their queue, since start. */
+  mdSubscribersDropped: () => number;
 }
 
 export function createRegistry(src: MetricsSources): Registry {
@@ -75,7 +77,7 @@ export function createRegistry(src: MetricsSources): Registry {
   counter(
     "md_subscribers_dropped_total",
     "Market-data subscribers dropped for overflowing",
-    () => s.mdSubscribersDropped,
+    src.mdSubscribersDropped,
   );
   new Counter({
     name: `${PREFIX}rejects_total`,
