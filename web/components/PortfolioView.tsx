@@ -22,25 +22,17 @@ export function PortfolioView() {
     return { tickSize: s?.tickSize ?? "0.01", lotSize: s?.lotSize ?? "1" };
   };
 
+  // Allocation between the positions by absolute market value (display only, so Number is fine here); the cash
+  // share is stated under the chart, otherwise a mostly-cash account would show one grey ring.
   const gross = p?.positions.reduce((acc, x) => acc + Math.abs(Number(x.marketValue)), 0) ?? 0;
-  const slices: Slice[] = [];
-  if (p) {
-    p.positions.forEach((x, i) => {
-      slices.push({
-        label: x.symbol,
-        // display only: share of the gross position value plus cash
-        value: Math.abs(Number(x.marketValue)) / Math.max(gross + Math.max(Number(p.cash), 0), 1e-9),
-        color: PALETTE[i % PALETTE.length],
-      });
-    });
-    if (signOf(p.cash) > 0) {
-      slices.push({
-        label: "Cash",
-        value: Number(p.cash) / Math.max(gross + Number(p.cash), 1e-9),
-        color: "#3a4454",
-      });
-    }
-  }
+  const slices: Slice[] =
+    p && gross > 0
+      ? p.positions.map((x, i) => ({
+          label: x.symbol,
+          value: Math.abs(Number(x.marketValue)) / gross,
+          color: PALETTE[i % PALETTE.length],
+        }))
+      : [];
 
   return (
     <div>
@@ -123,7 +115,7 @@ export function PortfolioView() {
             className="panel-body"
             style={{ display: "flex", flexDirection: "column", alignItems: "center" }}
           >
-            <Donut slices={slices} label="Allocation by market value" />
+            <Donut slices={slices} label="Allocation of positions by market value" />
             <ul className="legend" style={{ alignSelf: "stretch" }}>
               {slices.map((s) => (
                 <li key={s.label}>
@@ -133,11 +125,14 @@ export function PortfolioView() {
                 </li>
               ))}
             </ul>
+            {p && slices.length === 0 && <div className="empty">No positions</div>}
             {p && (
-              <p className="muted" style={{ fontSize: 12 }}>
+              <p className="muted" style={{ fontSize: 12 }} data-testid="pf-cash-share">
                 Positions are{" "}
                 {(ratio(p.positionsValue.replace("-", ""), p.totalValue.replace("-", "")) * 100).toFixed(1)}%
-                of total value.
+                of total value, cash{" "}
+                {(ratio(p.cash.replace("-", ""), p.totalValue.replace("-", "")) * 100).toFixed(1)}
+                %.
               </p>
             )}
           </div>

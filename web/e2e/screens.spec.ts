@@ -79,8 +79,12 @@ test("orders page lists history with fills; portfolio has the allocation chart",
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Portfolio" }).click();
   await expect(page.getByTestId("pf-total")).not.toHaveText("—");
-  await expect(page.getByRole("img", { name: "Allocation by market value" })).toBeVisible();
-  await expect(page.locator(".legend li", { hasText: "Cash" })).toBeVisible();
+  await expect(page.getByRole("img", { name: "Allocation of positions by market value" })).toBeVisible();
+  await expect(page.locator(".legend li", { hasText: "MSFT" })).toBeVisible();
+  await expect(page.getByTestId("pf-cash-share")).toContainText(
+    /Positions are \d+\.\d% of total value, cash \d+\.\d%/,
+  );
+  await shot(page, "11-portfolio-allocation");
 });
 
 test("status page shows engine, backend, database and feed health with latencies", async ({ page, env }) => {
