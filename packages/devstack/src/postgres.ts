@@ -47,6 +47,8 @@ export interface StartedPostgres {
   user: string;
   password: string;
   dataDir: string;
+  /** pid of the postmaster (also its process group: backends are in the same group). */
+  pid: number;
   /** Superuser connection over the Unix socket (for tests that need to create more databases). */
   adminConfig: pg.ClientConfig;
   /** Fast shutdown (SIGINT), then removes the data directory. */
@@ -204,6 +206,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<St
     user,
     password,
     dataDir,
+    pid: srv.pid,
     adminConfig,
     stop: () => {
       stopped ??= (async () => {

@@ -1,0 +1,319 @@
+// `npm run bench:api [-- --json] [--ops N] [--connections C] [--warmup W] [--pool P]`
+//
+// Orders/s and latency of placing orders through the REST API (auth, validation, risk, engine round trip over
+// gRPC, persistence) with a real PostgreSQL (fsync on) on this machine. Two persistence modes in the same run,
+// same PostgreSQL, same engine, same load:
+//   baseline = PERSIST_MODE=naive (one transaction per order), measured = PERSIST_MODE=group (group commit).
+// Every order is a durable LIMIT BUY a few % below the market (accepted, rests), sent by autocannon with a fixed
+// number of requests over C keep-alive connections, round-robin over C users. After each mode the orders in the
+// database are counted: a 201 that is not in the database would be a lie, and fails the run.
+// Last stdout line (--json): {"orders_per_s","p50_ms","p99_ms","baseline_orders_per_s", ...}.
+import { readdirSync, readFileSync } from "node:fs";
+import {
+  applyMigrations,
+  type RunningService,
+  type StartedPostgres,
+  startBackend,
+  startEngine,
+  startPostgres,
+} from "@hft/devstack";
+import autocannon, { type Result } from "autocannon";
+import pg from "pg";
+import { fmtRate, log, parseArgs as parseCommon, printJson } from "../common/cli.js";
+import { type LatencySummary, summarize } from "../common/hdr.js";
+
+type Mode = "naive" | "group";
+
+interface Args {
+  json: boolean;
+  ops: number;
+  connections: number;
+  warmup: number;
+  pool: number;
+}
+
+function parse(): Args {
+  const common = parseCommon();
+  const out: Args = {
+    json: common.json,
+    ops: common.ops ?? 20_000,
+    connections: 64,
+    warmup: 2_000,
+    pool: 16,
+  };
+  const rest = common.rest;
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    const key = { "--connections": "connections", "--warmup": "warmup", "--pool": "pool" }[flag] as
+      | "connections"
+      | "warmup"
+      | "pool"
+      | undefined;
+    const v = Number(rest[++i]);
+    if (!key || !Number.isSafeInteger(v) || v < 0 || (key !== "warmup" && v === 0)) {
+      throw new Error(
+        `unknown option or bad value: ${flag} ${rest[i] ?? ""}\n` +
+          "usage: bench:api [--json] [--ops N] [--connections C] [--warmup W] [--pool P]",
+      );
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+// Start prices of the simulated feed (team convention); orders go 2-4 % below, inside the 10 % price collar.
+const SYMBOLS: [string, number][] = [
+  ["AAPL", 190],
+  ["MSFT", 420],
+  ["GOOGL", 170],
+  ["AMZN", 185],
+  ["TSLA", 250],
+];
+
+/** Deterministic order bodies: cycle through symbols, prices and quantities. */
+function orderBody(n: number): string {
+  const [symbol, ref] = SYMBOLS[n % SYMBOLS.length];
+  const cents = Math.round(ref * 100 * (0.96 + ((n * 7919) % 200) / 10_000));
+  const qty = 1 + (n % 5);
+  return `{"symbol":"${symbol}","side":"BUY","type":"LIMIT","timeInForce":"GTC","price":"${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}","quantity":"${qty}"}`;
+}
+
+/**
+ * CPU seconds (user+system) used so far by the processes of a service: its process group `pgid`, plus direct
+ * children of the leader (PostgreSQL's backends each call setsid(), so they leave the postmaster's group).
+ */
+function cpuSecondsOfGroup(pgid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields after "(comm)": state(0) ppid(1) pgrp(2) ... utime(11) stime(12)
+      if (Number(f[2]) === pgid || Number(f[1]) === pgid) total += (Number(f[11]) + Number(f[12])) / tick;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+interface ModeResult {
+  mode: Mode;
+  ordersPerS: number;
+  accepted: number;
+  non201: Record<string, number>;
+  errors: number;
+  durationS: number;
+  latency: LatencySummary;
+  persisted: number;
+  cpu: { backend: number; engine: number; postgres: number; client: number };
+}
+
+async function seedUsers(url: string, prefix: string, n: number): Promise<string[]> {
+  const { seedUser } = await import("@hft/backend/seed");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const u = await seedUser(client, {
+        username: `${prefix}_${i}`,
+        password: "bench-password",
+        cash: "1000000000",
+        limits: {
+          maxPositionQuantity: "100000000",
+          maxOrderQuantity: "1000",
+          maxOrderNotional: "1000000",
+          priceCollarBps: 1000,
+          // Far above what the run sends: the rate limiter is exercised, never the limit.
+          ordersPerSecond: 1_000_000,
+          orderBurst: 1_000_000,
+        },
+        apiKeyLabel: "bench",
+      });
+      keys.push(u.apiKey);
+    }
+    return keys;
+  } finally {
+    await client.end();
+  }
+}
+
+async function load(
+  url: string,
+  keys: string[],
+  amount: number,
+  connections: number,
+  first: number,
+  onResponse?: (status: number, ms: number) => void,
+): Promise<Result> {
+  let n = first;
+  const inst = autocannon({
+    url,
+    connections,
+    amount,
+    timeout: 30,
+    requests: [
+      {
+        method: "POST",
+        path: "/api/v1/orders",
+        setupRequest: (req) => {
+          const i = n++;
+          return {
+            ...req,
+            headers: { "content-type": "application/json", "x-api-key": keys[i % keys.length] },
+            body: orderBody(i),
+          };
+        },
+      },
+    ],
+  });
+  if (onResponse) inst.on("response", (_c, status, _b, ms) => onResponse(status, ms));
+  return await inst;
+}
+
+async function runMode(
+  mode: Mode,
+  db: StartedPostgres,
+  engine: RunningService,
+  args: Args,
+): Promise<ModeResult> {
+  const prefix = `bench_${mode}_${Date.now().toString(36)}`;
+  const keys = await seedUsers(db.url, prefix, args.connections);
+  const backend = await startBackend({
+    databaseUrl: db.url,
+    engineAddr: engine.address,
+    maxPoolSize: args.pool,
+    logLevel: "warn", // per-request info logs would be part of what is measured; both modes alike
+    env: { PERSIST_MODE: mode, PRICE_INTERVAL_MS: "1000" },
+  });
+  try {
+    if (args.warmup > 0) await load(backend.address, keys, args.warmup, args.connections, 1_000_000);
+    const samples = new Float64Array(args.ops);
+    let count = 0;
+    const non201: Record<string, number> = {};
+    const cpu0 = {
+      backend: cpuSecondsOfGroup(backend.pid),
+      engine: cpuSecondsOfGroup(engine.pid),
+      postgres: cpuSecondsOfGroup(db.pid),
+      client: ownCpuSeconds(),
+    };
+    const t0 = process.hrtime.bigint();
+    const res = await load(backend.address, keys, args.ops, args.connections, 0, (status, ms) => {
+      if (status === 201) {
+        if (count < samples.length) samples[count++] = ms * 1e6;
+      } else non201[status] = (non201[status] ?? 0) + 1;
+    });
+    const durationS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = {
+      backend: cpuSecondsOfGroup(backend.pid) - cpu0.backend,
+      engine: cpuSecondsOfGroup(engine.pid) - cpu0.engine,
+      postgres: cpuSecondsOfGroup(db.pid) - cpu0.postgres,
+      client: ownCpuSeconds() - cpu0.client,
+    };
+    // What the database holds for this mode's users (warm-up included) must cover every 201 we saw.
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    let persisted = 0;
+    try {
+      const r = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM orders o JOIN users u ON u.id = o.user_id WHERE u.username LIKE $1`,
+        [`${prefix}\\_%`],
+      );
+      persisted = r.rows[0].n;
+    } finally {
+      await c.end();
+    }
+    const warm = args.warmup;
+    if (persisted < count) {
+      throw new Error(`${mode}: ${count} orders acknowledged (201) but only ${persisted} in the database`);
+    }
+    if (persisted > count + warm) {
+      throw new Error(
+        `${mode}: ${persisted} orders in the database, more than the ${count + warm} sent and acknowledged`,
+      );
+    }
+    return {
+      mode,
+      ordersPerS: count / durationS,
+      accepted: count,
+      non201,
+      errors: res.errors + res.timeouts,
+      durationS,
+      latency: summarize(samples, count),
+      persisted,
+      cpu,
+    };
+  } finally {
+    await backend.stop();
+  }
+}
+
+function describe(r: ModeResult): string {
+  const l = r.latency;
+  const cpu = (s: number) => `${Math.round((100 * s) / r.durationS)}%`;
+  return (
+    `${r.mode.padEnd(6)} ${fmtRate(r.ordersPerS).padStart(6)} orders/s  ${r.accepted} accepted in ${r.durationS.toFixed(2)} s` +
+    `  p50 ${(l.p50_us / 1000).toFixed(2)} ms  p90 ${(l.p90_us / 1000).toFixed(2)} ms  p99 ${(l.p99_us / 1000).toFixed(2)} ms` +
+    `  max ${(l.max_us / 1000).toFixed(1)} ms` +
+    (Object.keys(r.non201).length ? `  non-201: ${JSON.stringify(r.non201)}` : "") +
+    (r.errors ? `  errors: ${r.errors}` : "") +
+    `\n       CPU (of one core): backend ${cpu(r.cpu.backend)}, engine ${cpu(r.cpu.engine)}, ` +
+    `postgres ${cpu(r.cpu.postgres)}, load generator ${cpu(r.cpu.client)}`
+  );
+}
+
+async function main(): Promise<void> {
+  const args = parse();
+  log(
+    `bench:api: ${args.ops} orders per mode (+${args.warmup} warm-up), ${args.connections} connections, ` +
+      `DB pool ${args.pool}, real PostgreSQL with fsync on`,
+  );
+  const db = await startPostgres({ fsync: true, settings: { max_connections: 300 } });
+  let engine: RunningService | undefined;
+  try {
+    await applyMigrations(db.url);
+    engine = await startEngine({ liquidityProvider: true, logLevel: "warn" });
+    const naive = await runMode("naive", db, engine, args);
+    log(describe(naive));
+    const group = await runMode("group", db, engine, args);
+    log(describe(group));
+    log(`group commit / naive: ${(group.ordersPerS / naive.ordersPerS).toFixed(2)}x orders/s`);
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const result = {
+      orders_per_s: Math.round(group.ordersPerS),
+      p50_ms: round(group.latency.p50_us / 1000),
+      p99_ms: round(group.latency.p99_us / 1000),
+      baseline_orders_per_s: Math.round(naive.ordersPerS),
+      baseline_p50_ms: round(naive.latency.p50_us / 1000),
+      baseline_p99_ms: round(naive.latency.p99_us / 1000),
+      ratio: round(group.ordersPerS / naive.ordersPerS),
+      orders: args.ops,
+      connections: args.connections,
+      db_pool: args.pool,
+      non_201: { naive: naive.non201, group: group.non201 },
+      cpu_share: {
+        group: Object.fromEntries(Object.entries(group.cpu).map(([k, v]) => [k, round(v / group.durationS)])),
+        naive: Object.fromEntries(Object.entries(naive.cpu).map(([k, v]) => [k, round(v / naive.durationS)])),
+      },
+    };
+    if (args.json) printJson(result);
+  } finally {
+    await engine?.stop();
+    await db.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `bench:api failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});
