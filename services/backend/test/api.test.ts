@@ -420,3 +420,32 @@ describe("WebSocket stream", () => {
 function msftLimit() {
   return { price: fromUnits(Math.round(feedTicks("MSFT") * 0.95), "0.01"), quantity: "1" };
 }
+
+describe("in-memory account state", () => {
+  it("open quantity per symbol equals the open orders in the database, and the open-order gauge matches", async () => {
+    await A("POST", "/api/v1/orders", limit({ quantity: "3" }));
+    await A("POST", "/api/v1/orders", limit({ quantity: "4" }));
+    await B("POST", "/api/v1/orders", limit({ symbol: "MSFT", ...msftLimit() }));
+    const state = await stack.backend.ctx.core.user(BigInt(alice.userId));
+    expect(state.openLots.get("AAPL")?.buy).toBeGreaterThanOrEqual(7n);
+    for (const u of [alice, bob]) {
+      const state = await stack.backend.ctx.core.user(BigInt(u.userId));
+      const rows = await stack.sql<{ symbol: string; side: string; leaves: string }>(
+        `SELECT symbol, side::text, sum(leaves_quantity)::text AS leaves FROM orders
+          WHERE user_id = $1 AND status IN ('NEW','PARTIALLY_FILLED') GROUP BY symbol, side`,
+        [u.userId],
+      );
+      const fromDb = Object.fromEntries(rows.map((r) => [`${r.symbol}:${r.side}`, r.leaves]));
+      const fromMem: Record<string, string> = {};
+      for (const [symbol, l] of state.openLots) {
+        if (l.buy !== 0n) fromMem[`${symbol}:BUY`] = l.buy.toString();
+        if (l.sell !== 0n) fromMem[`${symbol}:SELL`] = l.sell.toString();
+      }
+      expect(fromMem).toEqual(fromDb);
+    }
+    const [{ n }] = await stack.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE status IN ('NEW','PARTIALLY_FILLED')`,
+    );
+    expect(stack.backend.ctx.core.openOrderCount).toBe(n);
+  });
+});

@@ -90,14 +90,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (isDatabaseUnavailable(err)) {
       req.log.warn({ err: err.message }, "database unavailable");
-      return reply
-        .status(503)
-        .send({
-          error: {
-            code: "DATABASE_UNAVAILABLE",
-            message: "the database is not available, try again shortly",
-          },
-        });
+      return reply.status(503).send({
+        error: {
+          code: "DATABASE_UNAVAILABLE",
+          message: "the database is not available, try again shortly",
+        },
+      });
     }
     req.log.error({ err }, "unhandled error");
     return reply.status(500).send({ error: { code: "INTERNAL", message: "internal server error" } });

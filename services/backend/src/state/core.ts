@@ -94,10 +94,11 @@ export class TradingCore {
     engine.onStreamDown = (err) => this.failPending(err);
   }
 
+  /** orders sent to the engine and not yet acknowledged (they are in `orders` too) */
+  private pendingCount = 0;
+
   get openOrderCount(): number {
-    let n = 0;
-    for (const o of this.orders.values()) if (!o.pending) n++;
-    return n;
+    return this.orders.size - this.pendingCount;
   }
 
   // ------------------------------------------------------------------ user state
@@ -130,6 +131,7 @@ export class TradingCore {
       accountVersion: account?.version ?? 0n,
       positions: new Map(positions.map((p) => [p.symbol, { ...p }])),
       openOrders: new Map(),
+      openLots: new Map(),
       limits: resolved,
       bucket: new TokenBucket(resolved.ordersPerSecond, resolved.orderBurst),
       clientIds: new Map(),
@@ -147,6 +149,7 @@ export class TradingCore {
         leavesQuantity: Number(row.leavesQuantity),
         reservedCents: 0n,
         pending: false,
+        countedLeaves: 0,
       };
       u.openOrders.set(o.id, o);
       this.orders.set(o.id, o);
@@ -252,13 +255,9 @@ export class TradingCore {
     }
     const limits = this.limitsFor(u, spec);
     const pos = u.positions.get(spec.symbol);
-    let openBuy = 0n;
-    let openSell = 0n;
-    for (const o of u.openOrders.values()) {
-      if (o.symbol !== spec.symbol) continue;
-      if (o.side === "BUY") openBuy += BigInt(o.leavesQuantity);
-      else openSell += BigInt(o.leavesQuantity);
-    }
+    const lots = u.openLots.get(spec.symbol);
+    const openBuy = lots?.buy ?? 0n;
+    const openSell = lots?.sell ?? 0n;
     const riskInput = {
       side: req.side,
       type: req.type,
@@ -310,6 +309,7 @@ export class TradingCore {
       updatedAt: now,
       reservedCents: 0n,
       pending: true,
+      countedLeaves: 0,
     };
     if (order.side === "BUY") {
       const est = estimatePriceTicks(riskInput, limits) ?? 0n;
@@ -318,6 +318,8 @@ export class TradingCore {
     }
     u.openOrders.set(order.id, order);
     this.orders.set(order.id, order);
+    this.pendingCount++;
+    this.syncOpenLots(u, order);
 
     const cmd: OrderCommand = {
       command: {
@@ -451,13 +453,11 @@ export class TradingCore {
     const price = newPrice ?? order.price ?? 0;
     const qty = newQty ?? order.quantity;
     const addLots = qty - order.quantity;
-    let openBuy = 0n;
-    let openSell = 0n;
-    for (const o of u.openOrders.values()) {
-      if (o.symbol !== spec.symbol || o.id === order.id) continue;
-      if (o.side === "BUY") openBuy += BigInt(o.leavesQuantity);
-      else openSell += BigInt(o.leavesQuantity);
-    }
+    // open quantity of the user's OTHER orders on this symbol
+    const lots = u.openLots.get(spec.symbol);
+    const own = BigInt(order.countedLeaves);
+    const openBuy = (lots?.buy ?? 0n) - (order.side === "BUY" ? own : 0n);
+    const openSell = (lots?.sell ?? 0n) - (order.side === "SELL" ? own : 0n);
     const leaves = qty - order.filledQuantity;
     const reject = checkOrder(
       {
@@ -561,6 +561,9 @@ export class TradingCore {
 
   private dropOrder(u: UserState, o: OrderState): void {
     if (!o.pending) return;
+    o.pending = false;
+    this.pendingCount--;
+    this.syncOpenLots(u, o, 0);
     u.reserved -= o.reservedCents;
     o.reservedCents = 0n;
     u.openOrders.delete(o.id);
@@ -591,7 +594,12 @@ export class TradingCore {
       }
       const order = this.routeReport(r, p);
       if (!order) {
-        this.log.warn({ seq: r.seq, orderId: r.orderId, account: r.account }, "report for an unknown order");
+        if (/^\d{1,19}$/.test(r.account)) {
+          this.log.warn(
+            { seq: r.seq, orderId: r.orderId, account: r.account },
+            "report for an unknown order",
+          );
+        }
         continue;
       }
       const fill = this.applyReport(order, r, unit);
@@ -625,6 +633,9 @@ export class TradingCore {
   }
 
   private routeReport(r: ExecutionReport, p: Pending | undefined): OrderState | undefined {
+    // Accounts of backend users are their numeric ids; anything else (e.g. the engine's liquidity provider)
+    // is not ours — without this, such reports would fall through to the scan below.
+    if (!p && r.account !== "" && !/^\d{1,19}$/.test(r.account)) return undefined;
     if (r.clientOrderId !== "" && /^\d{1,20}$/.test(r.clientOrderId)) {
       const o = this.orders.get(BigInt(r.clientOrderId));
       if (o) return o;
@@ -645,7 +656,10 @@ export class TradingCore {
     const u = this.users.get(o.userId);
     if (!u) return undefined; // every order in memory belongs to a loaded user
     const now = new Date();
-    o.pending = false;
+    if (o.pending) {
+      o.pending = false;
+      this.pendingCount--;
+    }
     if (r.orderId !== 0) o.engineOrderId = BigInt(r.orderId);
     const status = STATUS[r.status] ?? o.status;
     o.status = status;
@@ -707,7 +721,7 @@ export class TradingCore {
       u.openOrders.delete(o.id);
       this.orders.delete(o.id);
     }
-    const { reservedCents: _r, pending: _p, ...row } = o;
+    const { reservedCents: _r, pending: _p, countedLeaves: _c, ...row } = o;
     unit.orders.set(o.id, row);
     unit.events.push({
       orderId: o.id,
@@ -746,6 +760,25 @@ export class TradingCore {
     }
     u.reserved += want - o.reservedCents;
     o.reservedCents = want;
+    this.syncOpenLots(u, o);
+  }
+
+  /** Keeps u.openLots equal to the sum of leaves of the user's open orders per symbol and side. */
+  private syncOpenLots(
+    u: UserState,
+    o: OrderState,
+    leaves = OPEN.has(o.status) ? o.leavesQuantity : 0,
+  ): void {
+    const delta = BigInt(leaves - o.countedLeaves);
+    if (delta === 0n) return;
+    let lots = u.openLots.get(o.symbol);
+    if (!lots) {
+      lots = { buy: 0n, sell: 0n };
+      u.openLots.set(o.symbol, lots);
+    }
+    if (o.side === "BUY") lots.buy += delta;
+    else lots.sell += delta;
+    o.countedLeaves = leaves;
   }
 
   // ------------------------------------------------------------------ startup and reconciliation
@@ -814,6 +847,7 @@ export class TradingCore {
           updatedAt: now,
           reservedCents: 0n,
           pending: false,
+          countedLeaves: 0,
         };
         u.openOrders.set(id, o);
         this.orders.set(id, o);

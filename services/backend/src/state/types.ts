@@ -8,6 +8,8 @@ export interface OrderState extends OrderRow {
   reservedCents: bigint;
   /** not yet acknowledged by the engine */
   pending: boolean;
+  /** leaves quantity currently counted in the owner's openLots (kept in step by TradingCore) */
+  countedLeaves: number;
 }
 
 export interface UserState {
@@ -17,6 +19,8 @@ export interface UserState {
   accountVersion: bigint;
   positions: Map<string, PositionState & { version: bigint; updatedAt?: Date }>;
   openOrders: Map<bigint, OrderState>;
+  /** open (incl. in-flight) quantity per symbol and side, so risk checks need no scan of open orders */
+  openLots: Map<string, { buy: bigint; sell: bigint }>;
   limits: ResolvedLimits;
   bucket: TokenBucket;
   /** clientOrderId -> in-flight/recent order id (duplicates wait for the first) */
