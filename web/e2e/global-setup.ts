@@ -1,7 +1,7 @@
 // Starts the real platform for the browser tests: PostgreSQL (real server), migrations, the matching engine,
 // the backend and the production web build (`next start`), then seeds the trading users.
 // The returned function is Playwright's teardown: it stops everything in reverse order.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   applyMigrations,
@@ -19,6 +19,7 @@ export const STATE_FILE = join(import.meta.dirname, "..", "test-results", "stack
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!webBuildExists()) throw new Error("no production build: run `npm run build -w @hft/web` first");
   const logDir = join(import.meta.dirname, "..", "test-results", "logs");
+  rmSync(logDir, { recursive: true, force: true }); // this run's service logs only
   mkdirSync(logDir, { recursive: true });
   const started: { stop(): Promise<unknown> }[] = [];
   const stopAll = async () => {

@@ -126,4 +126,24 @@ test.describe("narrow screen", () => {
     await expect(page.getByTestId("order-book")).toBeVisible();
     await shot(page, "10-trade-narrow");
   });
+
+  test("the other pages fit a phone-sized screen (wide tables scroll inside their panel)", async ({
+    page,
+    env,
+  }) => {
+    await signIn(page, env.users.trader.username, env.users.trader.password);
+    for (const [path, heading] of [
+      ["/orders", "Orders"],
+      ["/portfolio", "Portfolio"],
+      ["/risk", "Risk limits"],
+      ["/status", "System status"],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `${path}: no horizontal scrolling of the page`).toBeLessThanOrEqual(0);
+    }
+  });
 });
