@@ -16,6 +16,30 @@ class Reader {
   ) {}
 
   varint(): number {
+    // fast path: up to 7 bytes (< 2^49: exact in a double, always safe); the rest (larger or negative
+    // values, truncated input) goes through the exact word-wise path below
+    const buf = this.buf;
+    const start = this.pos;
+    let b = buf[start];
+    if (b < 0x80) {
+      this.pos = start + 1;
+      return b;
+    }
+    let v = b & 0x7f;
+    let mul = 128;
+    for (let i = 1; i < 7; i++) {
+      b = buf[start + i];
+      if (b < 0x80) {
+        this.pos = start + i + 1;
+        return v + b * mul;
+      }
+      v += (b & 0x7f) * mul;
+      mul *= 128;
+    }
+    return this.varintSlow();
+  }
+
+  private varintSlow(): number {
     const buf = this.buf;
     let b = buf[this.pos++];
     if (b < 0x80) return b;
@@ -536,26 +560,36 @@ class Writer {
   }
 
   string(tag: number, s: string): void {
-    if (s.length === 0) return;
-    this.ensure(s.length * 3 + 12);
+    const len = s.length;
+    if (len === 0) return;
+    this.ensure(len * 3 + 12);
     this.tag(tag);
     const lenPos = this.pos;
     this.pos++; // 1-byte length for strings < 128 bytes; moved when longer
+    if (len < 0x80) {
+      // short ASCII (accounts, symbols, ids): a byte loop beats Buffer.write's native call for a few bytes
+      const buf = this.buf;
+      let p = this.pos;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === len) {
+        this.pos = p;
+        buf[lenPos] = len;
+        return;
+      }
+    }
     const n = this.buf.write(s, this.pos, "utf8");
     this.pos += n;
     this.fixLength(lenPos, n);
   }
 
-  /** Cached UTF-8 bytes for strings that repeat (account, symbol). */
+  /** Strings that repeat (account, symbol): same bytes as string(). */
   internedString(tag: number, s: string): void {
-    if (s.length === 0) return;
-    let b = utf8Cache.get(s);
-    if (b === undefined) {
-      b = Buffer.from(s, "utf8");
-      if (utf8Cache.size > 65_536) utf8Cache.clear();
-      utf8Cache.set(s, b);
-    }
-    this.bytes(tag, b);
+    this.string(tag, s);
   }
 
   /** The body written after a 1-byte length placeholder at lenPos is n bytes; widen the length if needed. */
@@ -578,7 +612,7 @@ class Writer {
   }
 }
 
-const utf8Cache = new Map<string, Buffer>();
+const scratch = new Writer(16);
 
 function varintSize(v: number): number {
   let n = 1;
@@ -592,40 +626,173 @@ function varintSize(v: number): number {
 // Upper bound of an encoded report without its strings: 23 fields * (2-byte tag + 10-byte varint).
 const REPORT_FIXED_MAX = 23 * 12 + 16;
 
-function encodeReport(w: Writer, r: ExecutionReport): void {
-  w.ensure(REPORT_FIXED_MAX + 6 + (r.clientOrderId.length + r.text.length) * 3);
-  w.tag(18);
-  const lenPos = w.pos++;
-  const start = w.pos;
-  w.field(8, r.seq);
-  w.field(16, r.requestId);
-  w.field(24, r.orderId);
-  w.string(34, r.clientOrderId);
-  w.internedString(42, r.account);
-  w.internedString(50, r.symbol);
-  w.ensure(REPORT_FIXED_MAX);
-  w.field(56, r.execType);
-  w.field(64, r.status);
-  w.field(72, r.side);
-  w.field(80, r.orderType);
-  w.field(88, r.price);
-  w.field(96, r.quantity);
-  w.field(104, r.filledQuantity);
-  w.field(112, r.leavesQuantity);
-  w.field(120, r.lastPrice);
-  w.field(128, r.lastQuantity);
-  w.field(136, r.tradeId);
-  if (r.isMaker) {
-    w.tag(144);
-    w.buf[w.pos++] = 1;
+/** Write a varint at pos, return the new pos. A plain function over locals so V8 inlines it. */
+function putVarint(buf: Uint8Array, pos: number, v: number): number {
+  if (v >= 0 && v < 0x80) {
+    buf[pos] = v;
+    return pos + 1;
   }
-  w.field(152, r.rejectReason);
-  w.string(162, r.text);
-  w.ensure(40);
-  w.field(168, r.timestampNs);
-  w.field(176, r.timeInForce);
-  w.field(184, r.stopPrice);
-  w.fixLength(lenPos, w.pos - start);
+  if (v > 0) {
+    while (v >= 0x80000000) {
+      const low = v & 0x7f;
+      buf[pos++] = low | 0x80;
+      v = (v - low) / 128;
+    }
+    while (v > 0x7f) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+    return pos;
+  }
+  // negative: 10-byte two's complement, through the Writer's general path
+  scratch.pos = 0;
+  scratch.varint(v);
+  buf.set(scratch.buf.subarray(0, scratch.pos), pos);
+  return pos + scratch.pos;
+}
+
+/** Write tag + length + UTF-8 of a non-empty string at pos; the caller reserved len*3+12 bytes. */
+function putString(buf: Buffer, pos: number, tag: number, s: string): number {
+  const len = s.length;
+  if (tag < 0x80) buf[pos++] = tag;
+  else pos = putVarint(buf, pos, tag);
+  if (len < 0x80) {
+    const lenPos = pos++;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[pos++] = c;
+    }
+    if (i === len) {
+      buf[lenPos] = len;
+      return pos;
+    }
+    pos = lenPos; // not ASCII: start over below
+  }
+  const n = Buffer.byteLength(s, "utf8");
+  pos = putVarint(buf, pos, n);
+  return pos + buf.write(s, pos, "utf8");
+}
+
+function encodeReport(w: Writer, r: ExecutionReport): void {
+  const cid = r.clientOrderId;
+  const text = r.text;
+  w.ensure(REPORT_FIXED_MAX + 6 + (cid.length + text.length + r.account.length + r.symbol.length) * 3 + 48);
+  const buf = w.buf;
+  let p = w.pos;
+  buf[p++] = 18;
+  const lenPos = p++;
+  const start = p;
+  let v = r.seq;
+  if (v !== 0) {
+    buf[p++] = 8;
+    p = putVarint(buf, p, v);
+  }
+  v = r.requestId;
+  if (v !== 0) {
+    buf[p++] = 16;
+    p = putVarint(buf, p, v);
+  }
+  v = r.orderId;
+  if (v !== 0) {
+    buf[p++] = 24;
+    p = putVarint(buf, p, v);
+  }
+  if (cid.length !== 0) p = putString(buf, p, 34, cid);
+  if (r.account.length !== 0) p = putString(buf, p, 42, r.account);
+  if (r.symbol.length !== 0) p = putString(buf, p, 50, r.symbol);
+  v = r.execType;
+  if (v !== 0) {
+    buf[p++] = 56;
+    p = putVarint(buf, p, v);
+  }
+  v = r.status;
+  if (v !== 0) {
+    buf[p++] = 64;
+    p = putVarint(buf, p, v);
+  }
+  v = r.side;
+  if (v !== 0) {
+    buf[p++] = 72;
+    p = putVarint(buf, p, v);
+  }
+  v = r.orderType;
+  if (v !== 0) {
+    buf[p++] = 80;
+    p = putVarint(buf, p, v);
+  }
+  v = r.price;
+  if (v !== 0) {
+    buf[p++] = 88;
+    p = putVarint(buf, p, v);
+  }
+  v = r.quantity;
+  if (v !== 0) {
+    buf[p++] = 96;
+    p = putVarint(buf, p, v);
+  }
+  v = r.filledQuantity;
+  if (v !== 0) {
+    buf[p++] = 104;
+    p = putVarint(buf, p, v);
+  }
+  v = r.leavesQuantity;
+  if (v !== 0) {
+    buf[p++] = 112;
+    p = putVarint(buf, p, v);
+  }
+  v = r.lastPrice;
+  if (v !== 0) {
+    buf[p++] = 120;
+    p = putVarint(buf, p, v);
+  }
+  // field numbers >= 16 take a 2-byte tag
+  v = r.lastQuantity;
+  if (v !== 0) {
+    buf[p++] = 128;
+    buf[p++] = 1;
+    p = putVarint(buf, p, v);
+  }
+  v = r.tradeId;
+  if (v !== 0) {
+    buf[p++] = 136;
+    buf[p++] = 1;
+    p = putVarint(buf, p, v);
+  }
+  if (r.isMaker) {
+    buf[p++] = 144;
+    buf[p++] = 1;
+    buf[p++] = 1;
+  }
+  v = r.rejectReason;
+  if (v !== 0) {
+    buf[p++] = 152;
+    buf[p++] = 1;
+    p = putVarint(buf, p, v);
+  }
+  if (text.length !== 0) p = putString(buf, p, 162, text);
+  v = r.timestampNs;
+  if (v !== 0) {
+    buf[p++] = 168;
+    buf[p++] = 1;
+    p = putVarint(buf, p, v);
+  }
+  v = r.timeInForce;
+  if (v !== 0) {
+    buf[p++] = 176;
+    buf[p++] = 1;
+    p = putVarint(buf, p, v);
+  }
+  v = r.stopPrice;
+  if (v !== 0) {
+    buf[p++] = 184;
+    buf[p++] = 1;
+    p = putVarint(buf, p, v);
+  }
+  w.pos = p;
+  w.fixLength(lenPos, p - start);
 }
 
 /** Encode a ReportBatch, byte-identical to the generated ReportBatch.encode for the same object. */
