@@ -33,7 +33,8 @@ export function oursTimed(book: OursBook, s: OpStream, from: number, to: number,
 /**
  * Open loop at a fixed arrival rate: op k is due at start + k*periodMs; we busy-wait until it is due (never
  * sleep), run it, and record completion - due time. When the book falls behind, later ops start late and that
- * queueing delay is in their latency (no coordinated omission). Returns the lag of the last op (ms).
+ * queueing delay is in their latency (no coordinated omission). Returns the time (ms) from the first op's
+ * due time to the last op's completion.
  *
  * performance.now() costs ~60 ns and allocates a 16-byte heap number per call, so the wait does not poll it
  * back to back: it first spins on arithmetic for most of the known gap (calibrated), then polls with short spins.
@@ -72,7 +73,7 @@ export function oursFixedRate(
     now = performance.now();
     lat[k++] = now - due;
   }
-  return now - (start + (k - 1) * periodMs);
+  return now - start;
 }
 
 let spinSink = 0;
