@@ -5,7 +5,14 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 
-export type Tool = "helm" | "etcd" | "kube-apiserver" | "kubectl" | "actionlint" | "shellcheck";
+export type Tool =
+  | "helm"
+  | "etcd"
+  | "kube-apiserver"
+  | "kubectl"
+  | "actionlint"
+  | "shellcheck"
+  | "grpc-health-probe";
 
 export const toolsBin = process.env.HFT_TOOLS_BIN ?? join(homedir(), ".cache", "hft-platform", "bin");
 export const isCI = process.env.CI === "true" || process.env.CI === "1";
