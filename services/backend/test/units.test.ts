@@ -1,8 +1,12 @@
 // Pure parts: position accounting, risk rules, rate limiting, the simulated feed, config validation, cursors.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config/index.js";
 import { ApiError } from "../src/errors.js";
 import { decodeCursor, encodeCursor } from "../src/http/pagination.js";
+import { createLogger } from "../src/log.js";
 import { centsToString, parseCents } from "../src/money.js";
 import { applyFill, type PositionState } from "../src/portfolio/math.js";
 import { SimulatedPriceSource } from "../src/prices/simulated.js";
@@ -163,6 +167,29 @@ describe("money and cursors", () => {
         expect(e).toBeInstanceOf(ApiError);
         expect((e as ApiError).statusCode).toBe(400);
       }
+    }
+  });
+});
+
+describe("logging", () => {
+  it("writes JSON lines to LOG_FILE with credentials redacted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hft-log-"));
+    try {
+      const file = join(dir, "sub", "backend.log");
+      const log = createLogger("info", file);
+      log.info(
+        { password: "hunter2", req: { headers: { "x-api-key": "hft_secret", authorization: "Bearer t" } } },
+        "hello",
+      );
+      log.flush();
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = readFileSync(file, "utf8").trim().split("\n");
+      const rec = JSON.parse(lines[lines.length - 1]);
+      expect(rec).toMatchObject({ msg: "hello", service: "backend", password: "[redacted]" });
+      expect(rec.req.headers["x-api-key"]).toBe("[redacted]");
+      expect(lines.join("\n")).not.toMatch(/hunter2|hft_secret|Bearer t/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
