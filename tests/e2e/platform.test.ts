@@ -317,6 +317,22 @@ describe("platform end to end", () => {
     expect(read.status).toBe(200);
   });
 
+  it("when the engine comes back, the backend reconnects, closes orders the engine lost and trades again", async () => {
+    const open = await A<ListOrdersResponse>("GET", "/api/v1/orders?open=true&limit=500");
+    expect(open.body.orders.length).toBeGreaterThan(0);
+    engine = await startEngine({ logLevel: "warn", port: engine.port });
+    await waitUntil(async () => (await A("GET", "/ready")).status === 200, "ready again", 60_000);
+    // The restarted engine has an empty book: every order the backend had open is now CANCELLED.
+    const after = await A<ListOrdersResponse>("GET", "/api/v1/orders?open=true&limit=500");
+    expect(after.body.orders).toEqual([]);
+    const one = await A<OrderDetailResponse>("GET", `/api/v1/orders/${open.body.orders[0].id}`);
+    expect(one.body.order.status).toBe("CANCELLED");
+    expect(one.body.events.at(-1)?.type).toBe("RECONCILED");
+    const r = await restingBuy(A, "AAPL", "1");
+    expect(r.status).toBe(201);
+    expect((await engineOpenOrders(alice.userId)).map((o) => o.clientOrderId)).toEqual([r.body.order.id]);
+  });
+
   it("with the database down, /health answers 503 and reads get 503 DATABASE_UNAVAILABLE (never a 500)", async () => {
     await sql.end();
     await db.stop();
