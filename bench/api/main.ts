@@ -113,6 +113,8 @@ interface ModeResult {
   durationS: number;
   latency: LatencySummary;
   persisted: number;
+  /** From the backend's own metrics: transactions, orders (write units) per transaction, time per transaction. */
+  db: { transactions: number; meanBatch: number; meanWriteMs: number };
   cpu: { backend: number; engine: number; postgres: number; client: number };
 }
 
@@ -212,6 +214,7 @@ async function runMode(
       } else non201[status] = (non201[status] ?? 0) + 1;
     });
     const durationS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const metrics = await (await fetch(`${backend.address}/metrics`)).text();
     const cpu = {
       backend: cpuSecondsOfGroup(backend.pid) - cpu0.backend,
       engine: cpuSecondsOfGroup(engine.pid) - cpu0.engine,
@@ -249,11 +252,31 @@ async function runMode(
       durationS,
       latency: summarize(samples, count),
       persisted,
+      db: dbStats(metrics),
       cpu,
     };
   } finally {
     await backend.stop();
   }
+}
+
+/** Reads one sample (sum or count) of a Prometheus text exposition. */
+function sample(text: string, name: string): number {
+  const m = new RegExp(`^${name} (\\S+)$`, "m").exec(text);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+function dbStats(metrics: string): ModeResult["db"] {
+  const n = sample(metrics, "hft_backend_db_write_duration_seconds_count");
+  return {
+    transactions: n,
+    meanBatch: sample(metrics, "hft_backend_db_write_batch_size_sum") / n,
+    meanWriteMs: (1000 * sample(metrics, "hft_backend_db_write_duration_seconds_sum")) / n,
+  };
+}
+
+function perOrder(r: ModeResult, cpuS: number): string {
+  return ((1000 * cpuS) / r.accepted).toFixed(3);
 }
 
 function describe(r: ModeResult): string {
@@ -266,7 +289,10 @@ function describe(r: ModeResult): string {
     (Object.keys(r.non201).length ? `  non-201: ${JSON.stringify(r.non201)}` : "") +
     (r.errors ? `  errors: ${r.errors}` : "") +
     `\n       CPU (of one core): backend ${cpu(r.cpu.backend)}, engine ${cpu(r.cpu.engine)}, ` +
-    `postgres ${cpu(r.cpu.postgres)}, load generator ${cpu(r.cpu.client)}`
+    `postgres ${cpu(r.cpu.postgres)}, load generator ${cpu(r.cpu.client)}; CPU ms per order: ` +
+    `backend ${perOrder(r, r.cpu.backend)}, postgres ${perOrder(r, r.cpu.postgres)}, engine ${perOrder(r, r.cpu.engine)}` +
+    `\n       DB (backend metrics, warm-up included): ${r.db.transactions} transactions, ` +
+    `${r.db.meanBatch.toFixed(1)} write units each, ${r.db.meanWriteMs.toFixed(2)} ms each`
   );
 }
 
@@ -299,6 +325,15 @@ async function main(): Promise<void> {
       connections: args.connections,
       db_pool: args.pool,
       non_201: { naive: naive.non201, group: group.non201 },
+      db: { group: group.db, naive: naive.db },
+      cpu_ms_per_order: {
+        group: Object.fromEntries(
+          Object.entries(group.cpu).map(([k, v]) => [k, Math.round((1e6 * v) / group.accepted) / 1000]),
+        ),
+        naive: Object.fromEntries(
+          Object.entries(naive.cpu).map(([k, v]) => [k, Math.round((1e6 * v) / naive.accepted) / 1000]),
+        ),
+      },
       cpu_share: {
         group: Object.fromEntries(Object.entries(group.cpu).map(([k, v]) => [k, round(v / group.durationS)])),
         naive: Object.fromEntries(Object.entries(naive.cpu).map(([k, v]) => [k, round(v / naive.durationS)])),
