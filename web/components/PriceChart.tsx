@@ -11,7 +11,7 @@ import {
 } from "lightweight-charts";
 import { useEffect, useRef } from "react";
 import { type TickCandle, ticksToChart } from "@/lib/candles";
-import { decimalsOfIncrement } from "@/lib/format";
+import { decimalsOfIncrement, formatTicks } from "@/lib/format";
 
 export interface PriceChartProps {
   candles: TickCandle[];
@@ -87,5 +87,19 @@ export default function PriceChart({ candles, tickSize, lotSize }: PriceChartPro
     );
   }, [candles, tickSize, lotSize]);
 
-  return <div ref={box} className="chart-canvas" data-testid="price-chart" />;
+  const last = candles[candles.length - 1];
+  return (
+    <div
+      ref={box}
+      className="chart-canvas"
+      data-testid="price-chart"
+      // what the canvas draws, readable by tests and assistive tech
+      data-candles={candles.length}
+      data-last-close={last ? formatTicks(last.close, tickSize) : ""}
+      role="img"
+      aria-label={
+        last ? `Candles, last close ${formatTicks(last.close, tickSize)}` : "Candles, no trades yet"
+      }
+    />
+  );
 }

@@ -52,12 +52,15 @@ test("book and trades update live without a reload", async ({ page, env }) => {
   await expect(tapeRows.first()).toContainText("3");
   await expect(askRow.locator("span").nth(2)).toHaveText("6");
   await expect(page.getByTestId("stat-last")).toHaveText(ref.shown(askTicks));
+  const chart = page.getByTestId("price-chart");
+  await expect(chart).toHaveAttribute("data-last-close", ref.shown(askTicks));
 
   // the bid is hit completely: the level disappears
   await taker.place({ symbol, side: "SELL", type: "LIMIT", price: ref.price(bidTicks), quantity: "5" });
   await taker.place({ symbol, side: "SELL", type: "LIMIT", price: ref.price(bidTicks), quantity: "2" });
   await expect(bidRow).toHaveCount(0);
   await expect(tapeRows).toHaveCount(tapeBefore + 3);
+  await expect(chart).toHaveAttribute("data-last-close", ref.shown(bidTicks));
 
   await shot(page, "06-trade-live");
   await expectSameDocument(page);
