@@ -3,6 +3,7 @@
 // child process started exactly as operators start it (main.ts), liquidity provider off.
 // `npm run bench:grpc -- --help`.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type ClientDuplexStream, credentials } from "@grpc/grpc-js";
@@ -257,7 +258,24 @@ interface StreamResult {
   seconds: number;
   ordersPerS: number;
   batchRtt: LatencySummary;
+  /** CPU time (user+sys) per order of the engine process and of this client process, µs. */
+  engineCpuUsPerOrder: number | undefined;
+  clientCpuUsPerOrder: number;
 }
+
+/** CPU seconds (user+sys) a process has used, from /proc (Linux); undefined elsewhere. */
+function procCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** Pipelined OrderStream run: keep `inFlight` batches outstanding until every batch is answered. */
 function streamRun(
@@ -300,6 +318,7 @@ function streamRun(
 
 async function streamThroughput(
   client: TradingEngineClient,
+  enginePid: number | undefined,
   o: Options,
   size: number,
   seed: number,
@@ -310,8 +329,17 @@ async function streamThroughput(
   const warm = batches(orders.slice(0, Math.max(size, Math.floor(o.orders / 10))), size, 1);
   await streamRun(client, warm, inFlight);
   const all = batches(orders, size, 1_000_000);
+  const engineCpu0 = procCpuSeconds(enginePid);
+  const cpu0 = process.cpuUsage();
   const r = await streamRun(client, all, inFlight);
+  const cpu = process.cpuUsage(cpu0);
+  const engineCpu1 = procCpuSeconds(enginePid);
   return {
+    engineCpuUsPerOrder:
+      engineCpu0 !== undefined && engineCpu1 !== undefined
+        ? Number((((engineCpu1 - engineCpu0) * 1e6) / orders.length).toFixed(3))
+        : undefined,
+    clientCpuUsPerOrder: Number(((cpu.user + cpu.system) / orders.length).toFixed(3)),
     batchSize: size,
     orders: orders.length,
     reports: r.reports,
@@ -450,11 +478,12 @@ async function main(): Promise<void> {
     for (const size of o.batchSizes) {
       const runs: StreamResult[] = [];
       for (let rep = 0; rep < o.repeats; rep++) {
-        const r = await streamThroughput(fast, o, size, seed++);
+        const r = await streamThroughput(fast, engine.proc.pid, o, size, seed++);
         runs.push(r);
         log(
           `OrderStream batch ${String(size).padStart(5)} run ${rep + 1}/${o.repeats}: ${fmtRate(r.ordersPerS).padStart(7)} orders/s ` +
-            `(${r.orders} orders, ${r.reports} reports, ${r.seconds.toFixed(2)} s; batch round trip p50 ${r.batchRtt.p50_us} us, p99 ${r.batchRtt.p99_us} us)`,
+            `(${r.orders} orders, ${r.reports} reports, ${r.seconds.toFixed(2)} s; batch round trip p50 ${r.batchRtt.p50_us} us, p99 ${r.batchRtt.p99_us} us; ` +
+            `CPU per order: engine ${r.engineCpuUsPerOrder ?? "?"} us, client ${r.clientCpuUsPerOrder} us)`,
         );
       }
       runs.sort((a, b) => a.ordersPerS - b.ordersPerS);
@@ -481,6 +510,11 @@ async function main(): Promise<void> {
     log(
       `best OrderStream: ${fmtRate(best.ordersPerS)} orders/s at batch ${best.batchSize} = ${(best.ordersPerS / unary.ordersPerS).toFixed(1)}x unary PlaceOrder (target >= 500k orders/s: ${best.ordersPerS >= 500_000 ? "met" : "NOT met"})`,
     );
+    if (best.engineCpuUsPerOrder !== undefined) {
+      log(
+        `engine CPU per order at batch ${best.batchSize}: ${best.engineCpuUsPerOrder} us => one engine core sustains ~${fmtRate(1e6 / best.engineCpuUsPerOrder)} orders/s (CPU-bound estimate, independent of other load)`,
+      );
+    }
     log(
       `best OrderStream = ${(best.ordersPerS / base.ordersPerS).toFixed(2)}x the in-process baseline; load average at end: ${load()}`,
     );
@@ -498,6 +532,11 @@ async function main(): Promise<void> {
         in_process_orders_per_s: Math.round(base.ordersPerS),
         stream_vs_in_process: Number((best.ordersPerS / base.ordersPerS).toFixed(2)),
         loadavg_1m_end: Number(os.loadavg()[0].toFixed(2)),
+        engine_cpu_us_per_order: best.engineCpuUsPerOrder,
+        client_cpu_us_per_order: best.clientCpuUsPerOrder,
+        // what one engine core could sustain at the measured CPU cost, whatever else runs on the machine
+        engine_cpu_bound_orders_per_s:
+          best.engineCpuUsPerOrder !== undefined ? Math.round(1e6 / best.engineCpuUsPerOrder) : undefined,
         stream_by_batch_size: Object.fromEntries(
           stream.map((r) => [String(r.batchSize), Math.round(r.ordersPerS)]),
         ),
