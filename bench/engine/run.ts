@@ -36,9 +36,11 @@ export function oursTimed(book: OursBook, s: OpStream, from: number, to: number,
  * queueing delay is in their latency (no coordinated omission). Returns the time (ms) from the first op's
  * due time to the last op's completion.
  *
- * performance.now() costs ~60 ns and allocates a 16-byte heap number per call, so the wait does not poll it
- * back to back: it first spins on arithmetic for most of the known gap (calibrated), then polls with short spins.
- * An op may thus start up to ~30 ns after it is due, which only adds to its measured latency.
+ * The wait reads the clock once per op (the completion read of the previous op) and then spins on arithmetic for
+ * the remaining gap plus a margin, calibrated on this machine at its fastest: an op therefore never starts
+ * before it is due, but may start a little after (a preempted spin makes it later), which only adds to its
+ * measured latency. Why not poll the clock: performance.now() costs ~60 ns and allocates a 16-byte heap number
+ * per call, and polling it would bring young-generation GCs into the measured run.
  */
 export function oursFixedRate(
   book: OursBook,
@@ -50,7 +52,7 @@ export function oursFixedRate(
 ): number {
   const itersPerMs = spinItersPerMs();
   const itersPerUs = Math.ceil(itersPerMs / 1000);
-  const slackMs = 0.00015;
+  const marginMs = 0.00005;
   // 20 ms of lead time: whatever the JIT still does to this function happens before the first op is due
   const start = performance.now() + 20;
   let now = performance.now();
@@ -63,12 +65,7 @@ export function oursFixedRate(
       now = performance.now();
     }
     const gap = due - now;
-    if (gap > slackMs) spin(((gap - slackMs) * itersPerMs) | 0);
-    now = performance.now();
-    while (now < due) {
-      spin(4);
-      now = performance.now();
-    }
+    if (gap > 0) spin(((gap + marginMs) * itersPerMs) | 0);
     book.apply(s, i);
     now = performance.now();
     lat[k++] = now - due;
@@ -84,7 +81,10 @@ function spin(n: number): void {
 }
 
 let itersPerMsCache = 0;
-/** Iterations of spin() per millisecond on this machine (fastest of a few trials: a spin never overshoots). */
+/**
+ * Iterations of spin() per millisecond on this machine, the fastest of a few trials: a spin of n iterations then
+ * takes at least n / rate, so a wait never ends early.
+ */
 function spinItersPerMs(): number {
   if (itersPerMsCache > 0) return itersPerMsCache;
   let best = 0;
