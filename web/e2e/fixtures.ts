@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Locator, type Page } from "@playwright/test";
-import { type StackState, stack } from "./stack";
+import { RestClient, type StackState, stack } from "./stack";
 
 export const SHOTS = join(import.meta.dirname, "..", "test-results", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
-export const test = base.extend<{ env: StackState; sameOriginOnly: undefined }>({
+export const test = base.extend<{ env: StackState; sameOriginOnly: undefined; cleanBooks: undefined }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture deps
   env: async ({}, use) => {
     await use(stack());
@@ -27,6 +27,16 @@ export const test = base.extend<{ env: StackState; sameOriginOnly: undefined }>(
       });
       await use(undefined);
       expect(foreign, "requests to other origins").toEqual([]);
+    },
+    { auto: true },
+  ],
+  // After every test, even a failed one: no resting orders left for the next test to trade against.
+  cleanBooks: [
+    async ({ env }, use) => {
+      await use(undefined);
+      for (const user of Object.values(env.users)) {
+        await (await RestClient.login(env.backendUrl, user)).cancelAll();
+      }
     },
     { auto: true },
   ],

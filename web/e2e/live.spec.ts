@@ -3,13 +3,6 @@
 import { expect, expectSameDocument, markDocument, openTrade, shot, signIn, test } from "./fixtures";
 import { RestClient } from "./stack";
 
-// leave the book empty for the next test even when an assertion failed half-way
-test.afterEach(async ({ env }) => {
-  for (const user of [env.users.maker, env.users.limited, env.users.trader]) {
-    await (await RestClient.login(env.backendUrl, user)).cancelAll();
-  }
-});
-
 test("book and trades update live without a reload", async ({ page, env }) => {
   const symbol = "GOOGL";
   const maker = await RestClient.login(env.backendUrl, env.users.maker);

@@ -3,8 +3,6 @@
 import { expect, openTrade, shot, signIn, test, ticket } from "./fixtures";
 import { RestClient } from "./stack";
 
-test.describe.configure({ mode: "serial" });
-
 test("place a limit order, see it in open orders, cancel it and see CANCELLED", async ({ page, env }) => {
   const symbol = "MSFT";
   const trader = await RestClient.login(env.backendUrl, env.users.trader);
