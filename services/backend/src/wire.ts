@@ -89,7 +89,14 @@ export async function createBackend(config: Config, logger?: Logger): Promise<Ba
     log,
     parseStartPrices(config.PRICE_START),
   );
-  const writer = new PersistenceWriter(pool, config.PERSIST_MODE, config.PERSIST_MAX_BATCH, log, metrics);
+  const writer = new PersistenceWriter(
+    pool,
+    config.PERSIST_MODE,
+    config.PERSIST_MAX_BATCH,
+    log,
+    metrics,
+    Math.max(1, Math.min(config.PERSIST_MAX_INFLIGHT, config.MAX_POOL_SIZE - 1)),
+  );
   const core = new TradingCore(
     prisma,
     writer,

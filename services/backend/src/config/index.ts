@@ -50,6 +50,8 @@ export const ConfigSchema = z.object({
   LOG_FILE: z.string().min(1).optional(),
   /** group = batched group commit (default); naive = one transaction per order (benchmark baseline) */
   PERSIST_MODE: z.enum(["group", "naive"]).default("group"),
+  /** group-commit transactions allowed in flight at once (capped at MAX_POOL_SIZE - 1, at least 1) */
+  PERSIST_MAX_INFLIGHT: z.coerce.number().int().min(1).max(64).default(4),
   /** max units per group-commit flush */
   PERSIST_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** new-account starting cash (currency) for users created through the admin API */
@@ -85,6 +87,7 @@ Environment:
   LOG_LEVEL, LOG_FILE        pino level; optional extra log file
   PERSIST_MODE               group | naive (group)
   PERSIST_MAX_BATCH          max writes per group commit (2000)
+  PERSIST_MAX_INFLIGHT       concurrent group-commit transactions (4, at most MAX_POOL_SIZE - 1)
 `;
 
 export class ConfigError extends Error {}

@@ -1,7 +1,11 @@
-// Durable writes. "group": every unit queued while a transaction is in flight goes into the next one
-// (group commit: one fsync for many orders, default synchronous_commit). "naive": one transaction per
-// unit — the baseline the benchmark compares against. Either way a caller's promise resolves only after
-// COMMIT returned, so nothing is acknowledged before it is durable.
+// Durable writes. "group": every unit queued while transactions are in flight goes into the next one
+// (group commit: one fsync for many orders, default synchronous_commit). Up to `maxInFlight` transactions run
+// at once, so an order arriving during a commit does not wait for it to finish before its own commit starts.
+// That is safe because every unit carries the full snapshot of each order it touches (so an event or fill
+// never needs a row another open transaction is writing), snapshot upserts are guarded by a monotonic
+// version, and rows are written in key order (no lock-order deadlocks; deadlocks would be retried anyway).
+// "naive": one transaction per unit — the baseline the benchmark compares against. Either way a caller's
+// promise resolves only after COMMIT returned, so nothing is acknowledged before it is durable.
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { Metrics } from "../metrics/index.js";
@@ -18,7 +22,7 @@ export type PersistMode = "group" | "naive";
 
 export class PersistenceWriter {
   private queue: Queued[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private stopped = false;
   lastBatchSize = 0;
   lastFlushMs: number | null = null;
@@ -29,6 +33,7 @@ export class PersistenceWriter {
     private readonly maxBatch: number,
     private readonly log: Logger,
     private readonly metrics: Metrics,
+    private readonly maxInFlight = 1,
   ) {}
 
   get queueDepth(): number {
@@ -46,19 +51,18 @@ export class PersistenceWriter {
         return;
       }
       this.queue.push(q);
-      if (!this.flushing) void this.flushLoop();
+      this.kick();
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.runTransaction(batch);
-      }
-    } finally {
-      this.flushing = false;
+  private kick(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.runTransaction(batch).finally(() => {
+        this.inFlight--;
+        this.kick();
+      });
     }
   }
 
@@ -99,7 +103,7 @@ export class PersistenceWriter {
 
   /** Waits for queued writes, then refuses new ones. */
   async drain(): Promise<void> {
-    while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
     this.stopped = true;
   }
 }
