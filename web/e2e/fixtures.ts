@@ -20,6 +20,8 @@ export const test = base.extend<{ env: StackState; sameOriginOnly: undefined; cl
     async ({ page }, use) => {
       const origin = new URL(stack().webUrl).origin;
       const foreign: string[] = [];
+      const crashes: string[] = [];
+      page.on("pageerror", (e) => crashes.push(e.message));
       page.on("request", (r) => {
         const url = r.url();
         if (url.startsWith("data:") || url.startsWith("blob:")) return;
@@ -27,6 +29,7 @@ export const test = base.extend<{ env: StackState; sameOriginOnly: undefined; cl
       });
       await use(undefined);
       expect(foreign, "requests to other origins").toEqual([]);
+      expect(crashes, "uncaught errors in the page").toEqual([]);
     },
     { auto: true },
   ],
