@@ -229,7 +229,6 @@ function runScenario(name: ScenarioName, o: Options, lat: Float64Array): Scenari
   );
 
   // ours: warm-up run, throughput (median of fresh-book runs, no clock per op), then one run with a clock per op
-  oursFresh(s);
   oursUntimed(oursFresh(s), s, s.setup, s.n);
   const cpu = { share: 0 };
   const oursOpsPerS = oursRate(s, measured, o.repeats, cpu);
