@@ -153,13 +153,13 @@ describe("money and cursors", () => {
   });
 
   it("cursors round-trip and forged ones are 400s", () => {
-    expect(decodeCursor(encodeCursor(383_600_237_748_420_608n))).toBe(383_600_237_748_420_608n);
+    const key = { createdAt: new Date("2026-11-24T12:00:00.123Z"), id: 383_600_237_748_420_608n };
+    expect(decodeCursor(encodeCursor(key))).toEqual(key);
     expect(decodeCursor(undefined)).toBeUndefined();
-    for (const bad of [
-      "AAAA",
-      Buffer.from("v1:-1").toString("base64url"),
-      Buffer.from(`v1:${"9".repeat(19)}`).toString("base64url"),
-    ]) {
+    const forged = ["AAAA", "v2:1:-1", `v2:1:${"9".repeat(19)}`, "v1:5", "v2:abc:1"].map((t) =>
+      t === "AAAA" ? t : Buffer.from(t).toString("base64url"),
+    );
+    for (const bad of forged) {
       try {
         decodeCursor(bad);
         expect.unreachable(`cursor ${bad} accepted`);
@@ -167,29 +167,6 @@ describe("money and cursors", () => {
         expect(e).toBeInstanceOf(ApiError);
         expect((e as ApiError).statusCode).toBe(400);
       }
-    }
-  });
-});
-
-describe("logging", () => {
-  it("writes JSON lines to LOG_FILE with credentials redacted", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hft-log-"));
-    try {
-      const file = join(dir, "sub", "backend.log");
-      const log = createLogger("info", file);
-      log.info(
-        { password: "hunter2", req: { headers: { "x-api-key": "hft_secret", authorization: "Bearer t" } } },
-        "hello",
-      );
-      log.flush();
-      await new Promise((r) => setTimeout(r, 200));
-      const lines = readFileSync(file, "utf8").trim().split("\n");
-      const rec = JSON.parse(lines[lines.length - 1]);
-      expect(rec).toMatchObject({ msg: "hello", service: "backend", password: "[redacted]" });
-      expect(rec.req.headers["x-api-key"]).toBe("[redacted]");
-      expect(lines.join("\n")).not.toMatch(/hunter2|hft_secret|Bearer t/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -15,7 +15,7 @@ import { authenticated } from "../app.js";
 import type { AppContext } from "../context.js";
 import type { Prisma } from "../db/generated/client.js";
 import { ApiError } from "../errors.js";
-import { decodeCursor, encodeCursor } from "../http/pagination.js";
+import { afterCursor, decodeCursor, encodeCursor, PAGE_ORDER } from "../http/pagination.js";
 import { type App, parseId, principalOf, responses } from "../http/types.js";
 import { eventView, fillView, orderView } from "../views.js";
 
@@ -88,12 +88,12 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
         if (q.side !== undefined) where.side = q.side;
         const created = timeRange(q.from, q.to);
         if (created) where.createdAt = created;
-        if (cursor !== undefined) where.id = { lt: cursor };
-        const rows = await ctx.prisma.order.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1 });
+        if (cursor !== undefined) where.AND = [afterCursor(cursor)];
+        const rows = await ctx.prisma.order.findMany({ where, orderBy: PAGE_ORDER, take: q.limit + 1 });
         const page = rows.slice(0, q.limit);
         return {
           orders: page.map((o) => orderView(o, ctx.symbols)),
-          nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null,
+          nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null,
         };
       },
     );
@@ -178,12 +178,12 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
         if (q.orderId !== undefined) where.orderId = parseId(q.orderId);
         const created = timeRange(q.from, q.to);
         if (created) where.createdAt = created;
-        if (cursor !== undefined) where.id = { lt: cursor };
-        const rows = await ctx.prisma.fill.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1 });
+        if (cursor !== undefined) where.AND = [afterCursor(cursor)];
+        const rows = await ctx.prisma.fill.findMany({ where, orderBy: PAGE_ORDER, take: q.limit + 1 });
         const page = rows.slice(0, q.limit);
         return {
           fills: page.map((f) => fillView(f, ctx.symbols)),
-          nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null,
+          nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null,
         };
       },
     );
