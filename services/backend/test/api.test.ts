@@ -289,6 +289,32 @@ describe("orders", () => {
   });
 });
 
+describe("fills", () => {
+  it("lists the caller's fills with filters and cursor pagination", async () => {
+    await A("POST", "/api/v1/orders", { symbol: "GOOGL", side: "BUY", type: "MARKET", quantity: "2" });
+    const all = await stack.sql<{ id: string }>(
+      `SELECT id::text FROM fills WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
+      [alice.userId],
+    );
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const page: { status: number; body: ListFillsResponse } = await A<ListFillsResponse>(
+        "GET",
+        `/api/v1/fills?limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      seen.push(...page.body.fills.map((f) => f.id));
+      cursor = page.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(all.map((r) => r.id));
+    const googl = await A<ListFillsResponse>("GET", "/api/v1/fills?symbol=GOOGL");
+    expect(googl.body.fills.length).toBeGreaterThan(0);
+    expect(new Set(googl.body.fills.map((f) => f.symbol))).toEqual(new Set(["GOOGL"]));
+  });
+});
+
 describe("portfolio", () => {
   it("shows positions, values and breakdown from current prices", async () => {
     const r = await A<PortfolioResponse>("GET", "/api/v1/portfolio");
@@ -300,8 +326,8 @@ describe("portfolio", () => {
     expect(Number(aapl?.marketValue)).toBeCloseTo(mark * 10, 2);
     expect(Number(aapl?.unrealizedPnl)).toBeCloseTo(Number(aapl?.marketValue) - Number(aapl?.costBasis), 2);
     expect(Number(r.body.totalValue)).toBeCloseTo(Number(r.body.cash) + Number(r.body.positionsValue), 2);
-    // cash = 100,000 minus what the market buy cost
-    expect(Number(r.body.cash)).toBeCloseTo(100_000 - Number(aapl?.costBasis), 2);
+    // cash = 100,000 minus what the buys cost (alice only bought, so that is the total cost basis)
+    expect(Number(r.body.cash)).toBeCloseTo(100_000 - Number(r.body.costBasis), 2);
     const positions = await A<{ positions: { symbol: string }[] }>("GET", "/api/v1/positions");
     expect(positions.body.positions.map((p) => p.symbol)).toContain("AAPL");
   });
