@@ -170,3 +170,26 @@ describe("money and cursors", () => {
     }
   });
 });
+
+describe("logging", () => {
+  it("writes JSON lines to LOG_FILE with credentials redacted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hft-log-"));
+    try {
+      const file = join(dir, "sub", "backend.log");
+      const log = createLogger("info", file);
+      log.info(
+        { password: "hunter2", req: { headers: { "x-api-key": "hft_secret", authorization: "Bearer t" } } },
+        "hello",
+      );
+      log.flush();
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = readFileSync(file, "utf8").trim().split("\n");
+      const rec = JSON.parse(lines[lines.length - 1]);
+      expect(rec).toMatchObject({ msg: "hello", service: "backend", password: "[redacted]" });
+      expect(rec.req.headers["x-api-key"]).toBe("[redacted]");
+      expect(lines.join("\n")).not.toMatch(/hunter2|hft_secret|Bearer t/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
