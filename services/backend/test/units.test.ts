@@ -138,6 +138,7 @@ describe("configuration", () => {
     [{ ...ok, AUTH_SECRET: "short" }, /at least 16/],
     [{ ...ok, PRICE_START: "AAPL:190" }, /PRICE_START must look like/],
     [{ ...ok, ENGINE_TLS_CERT: "/c.pem" }, /set together/],
+    [{ ...ok, ENGINE_TLS_CA: "/nonexistent/ca.pem" }, /ENGINE_TLS_CA: cannot read file/],
   ] as [Record<string, string>, RegExp][])("rejects %j", (env, msg) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(msg);

@@ -1,4 +1,5 @@
 // Environment configuration, validated with zod at start: a bad value is a clear message and exit code 2.
+import { accessSync, constants } from "node:fs";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -106,6 +107,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       "invalid configuration:\n  ENGINE_TLS_CERT and ENGINE_TLS_KEY must be set together",
     );
+  }
+  const unreadable = (["ENGINE_TLS_CA", "ENGINE_TLS_CERT", "ENGINE_TLS_KEY"] as const).filter((k) => {
+    const file = cfg[k];
+    if (file === undefined) return false;
+    try {
+      accessSync(file, constants.R_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (unreadable.length > 0) {
+    const lines = unreadable.map((k) => `  ${k}: cannot read file ${cfg[k]}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   return cfg;
 }
