@@ -20,7 +20,7 @@ import {
   type ReportBatch,
   Side,
   TimeInForce,
-  TradingEngineClient,
+  type TradingEngineClient,
   TradingEngineFastClient,
 } from "@hft/proto";
 import { loadConfig } from "../../services/engine/src/config/index.js";
@@ -389,7 +389,13 @@ async function unaryThroughput(
   n: number,
   concurrency: number,
   seed: number,
-): Promise<{ ordersPerS: number; latency: LatencySummary }> {
+  enginePid?: number,
+): Promise<{
+  ordersPerS: number;
+  latency: LatencySummary;
+  engineCpuUsPerOrder: number | undefined;
+  clientCpuUsPerOrder: number;
+}> {
   const run = async (orders: NewOrder[]) => {
     const lat = new Float64Array(orders.length);
     let next = 0;
@@ -406,8 +412,18 @@ async function unaryThroughput(
     return { seconds: (nowNs() - t0) / 1e9, lat };
   };
   await run(makeOrders(Math.max(1000, Math.floor(n / 10)), seed + 1, 1)); // warm-up
+  const e0 = procCpuSeconds(enginePid);
+  const c0 = process.cpuUsage();
   const r = await run(makeOrders(n, seed, 1));
-  return { ordersPerS: n / r.seconds, latency: summarize(r.lat, n) };
+  const c = process.cpuUsage(c0);
+  const e1 = procCpuSeconds(enginePid);
+  return {
+    ordersPerS: n / r.seconds,
+    latency: summarize(r.lat, n),
+    engineCpuUsPerOrder:
+      e0 !== undefined && e1 !== undefined ? Number((((e1 - e0) * 1e6) / n).toFixed(2)) : undefined,
+    clientCpuUsPerOrder: Number(((c.user + c.system) / n).toFixed(2)),
+  };
 }
 
 /** One order at a time over the OrderStream (batch of 1): the end-to-end ack latency. */
@@ -468,9 +484,8 @@ async function main(): Promise<void> {
     // HTTP/2 receive window for the report stream: the 64 KiB default stalls a pipelined stream every 64 KiB
     "grpc-node.flow_control_window": 32 * 1024 * 1024,
   };
-  // the fast codec client (proto/fastcodec.ts) for the batch path; the generated client for unary
+  // the fast-codec client (proto/fastcodec.ts, wire-identical to the generated one) for every call
   const fast = new TradingEngineFastClient(address, credentials.createInsecure(), channelOptions);
-  const generated = new TradingEngineClient(address, credentials.createInsecure(), channelOptions);
   log(`engine on ${address} (pid ${engine.proc.pid})`);
   try {
     const stream: StreamResult[] = [];
@@ -492,16 +507,16 @@ async function main(): Promise<void> {
       if (o.repeats > 1)
         log(`OrderStream batch ${String(size).padStart(5)} median: ${fmtRate(median.ordersPerS)} orders/s`);
     }
-    const unary = await unaryThroughput(generated, o.unaryOrders, o.concurrency, seed++);
+    const unary = await unaryThroughput(fast, o.unaryOrders, o.concurrency, seed++, engine.proc.pid);
     log(
       `unary PlaceOrder x${o.concurrency} in flight: ${fmtRate(unary.ordersPerS)} orders/s ` +
-        `(call latency p50 ${unary.latency.p50_us} us, p99 ${unary.latency.p99_us} us)`,
+        `(call latency p50 ${unary.latency.p50_us} us, p99 ${unary.latency.p99_us} us; CPU per order: engine ${unary.engineCpuUsPerOrder ?? "?"} us, client ${unary.clientCpuUsPerOrder} us)`,
     );
     const ack = await streamAckLatency(fast, o.latencyOrders, seed++);
     log(
       `ack latency, one order at a time over OrderStream: p50 ${ack.p50_us} us, p90 ${ack.p90_us} us, p99 ${ack.p99_us} us, p99.9 ${ack.p999_us} us, max ${ack.max_us} us`,
     );
-    const unaryAck = await unaryAckLatency(generated, o.latencyOrders, seed++);
+    const unaryAck = await unaryAckLatency(fast, o.latencyOrders, seed++);
     log(
       `ack latency, one order at a time over unary PlaceOrder: p50 ${unaryAck.p50_us} us, p99 ${unaryAck.p99_us} us, p99.9 ${unaryAck.p999_us} us`,
     );
@@ -541,6 +556,8 @@ async function main(): Promise<void> {
           stream.map((r) => [String(r.batchSize), Math.round(r.ordersPerS)]),
         ),
         unary_concurrency: o.concurrency,
+        unary_engine_cpu_us_per_order: unary.engineCpuUsPerOrder,
+        unary_client_cpu_us_per_order: unary.clientCpuUsPerOrder,
         unary_ack_p50_us: unaryAck.p50_us,
         unary_ack_p99_us: unaryAck.p99_us,
         engine_exit_code: code,
@@ -548,7 +565,6 @@ async function main(): Promise<void> {
     }
   } finally {
     fast.close();
-    generated.close();
     if (engine.proc.exitCode === null && engine.proc.signalCode === null) engine.proc.kill("SIGKILL");
   }
 }
