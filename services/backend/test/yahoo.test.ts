@@ -1,6 +1,7 @@
 // The Yahoo Finance price source against a local stand-in server (never the internet).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { YahooPriceSource } from "../src/prices/yahoo.js";
+import { type Stack, startStack, waitUntil } from "./support/stack.js";
 import { startYahooStandIn, type YahooStandIn } from "./support/yahoo-standin.js";
 
 describe("YahooPriceSource", () => {
@@ -38,5 +39,39 @@ describe("YahooPriceSource", () => {
     await expect(src.poll([{ symbol: "NOPE", tickSize: "0.01", startTicks: 100 }])).rejects.toThrow(
       /no symbol/,
     );
+  });
+});
+
+describe("backend with PRICE_SOURCE=yahoo", () => {
+  let yahoo: YahooStandIn;
+  let stack: Stack;
+  beforeAll(async () => {
+    yahoo = await startYahooStandIn({ AAPL: 191.23, MSFT: 420, GOOGL: 170, AMZN: 185, TSLA: 250 });
+    stack = await startStack({ PRICE_SOURCE: "yahoo", YAHOO_BASE_URL: yahoo.url, PRICE_INTERVAL_MS: "100" });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await yahoo?.close();
+  });
+
+  it("the engine's reference price and the API's market price follow the Yahoo quotes", async () => {
+    const engineRef = async () => (await stack.backend.ctx.engine.getOrderBook("AAPL", 1)).referencePrice;
+    await waitUntil(async () => (await engineRef()) === 19_123, "engine reference 191.23");
+    yahoo.prices.set("AAPL", 200.01);
+    await waitUntil(async () => (await engineRef()) === 20_001, "engine reference 200.01");
+    const r = await fetch(`${stack.url}/api/v1/market/prices`);
+    const body = (await r.json()) as { prices: { symbol: string; price: string; source: string }[] };
+    expect(body.prices.find((p) => p.symbol === "AAPL")).toMatchObject({ price: "200.01", source: "yahoo" });
+    const health = await fetch(`${stack.url}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it("/health reports the feed down when Yahoo stops answering", async () => {
+    await yahoo.close();
+    await waitUntil(async () => (await fetch(`${stack.url}/health`)).status === 503, "health 503", 15_000);
+    const body = (await (await fetch(`${stack.url}/health`)).json()) as {
+      checks: { feed: { status: string } };
+    };
+    expect(body.checks.feed.status).toBe("down");
   });
 });
