@@ -1,9 +1,20 @@
 // The order books under test, each replaying an OpStream through its own public API.
 
+import {
+  CancelRequest,
+  type ExecutionReport,
+  ModifyRequest,
+  NewOrder,
+  OrderType,
+  Side,
+  StpMode,
+  TimeInForce,
+} from "@hft/proto";
 import { OrderBook as HloBook } from "hft-limit-order-book";
 import { OrderBook as NobBook } from "nodejs-order-book";
-import { BUY, OrderBook, OrderPool } from "../../services/engine/src/matching/index.js";
-import { OP_CANCEL, OP_IOC, OP_LIMIT, OP_MARKET, type OpStream } from "./ops.js";
+import { BUY, MatchingEngine, OrderBook, OrderPool } from "../../services/engine/src/matching/index.js";
+import { NIL } from "../../services/engine/src/matching/pool.js";
+import { OP_CANCEL, OP_IOC, OP_LIMIT, OP_MARKET, OP_MODIFY, type OpStream } from "./ops.js";
 
 export interface BookState {
   bestBid: number;
@@ -80,8 +91,8 @@ function stringIds(s: OpStream, upTo: number): string[] {
 }
 
 /** Side / time-in-force strings of both libraries (their enums are string enums with these values). */
-type Side = "buy" | "sell";
-const SIDES: Side[] = ["buy", "buy", "sell"];
+type JsSide = "buy" | "sell";
+const SIDES: JsSide[] = ["buy", "buy", "sell"];
 
 /** What both competitor libraries have in common (they share an ancestor and an API). */
 interface JsBook {
@@ -161,3 +172,140 @@ export function competitorBook(name: Competitor): JsLibBook {
 }
 
 export type { JsLibBook };
+
+/** Commands for the facade, built once per stream outside the timed runs. */
+interface FacadeCmds {
+  cmds: (NewOrder | CancelRequest | ModifyRequest)[];
+  /** new order ids in stream order must equal the engine's ids: the first new order of the stream */
+  firstId: number;
+}
+const facadeCache = new WeakMap<OpStream, FacadeCmds>();
+
+export const FACADE_SYMBOL = "BENCH";
+
+/**
+ * Our full engine facade (MatchingEngine: validation, risk checks, proto command objects in, proto
+ * ExecutionReport objects out), on the same stream. STP off and limits wide so that it trades exactly like the
+ * numeric OrderBook; a modify's new total quantity is taken from a replay of the numeric book (filled + leaves).
+ */
+export class FacadeBook implements BenchBook {
+  readonly name = "ours: MatchingEngine facade";
+  readonly engine: MatchingEngine;
+  private readonly out: ExecutionReport[] = [];
+  private cmds: FacadeCmds["cmds"] = [];
+
+  constructor() {
+    this.engine = new MatchingEngine({
+      symbols: [
+        {
+          symbol: FACADE_SYMBOL,
+          tickSize: "0.01",
+          lotSize: "1",
+          referencePrice: 100_000,
+          priceBandBps: 5_000,
+          maxOrderQuantity: 1_000_000,
+          maxOrderNotional: 1e15,
+        },
+      ],
+      maxOpenOrdersPerAccount: 1_000_000,
+      defaultStpMode: StpMode.STP_NONE,
+      orderPoolSize: 1 << 16,
+    });
+  }
+
+  prepare(s: OpStream): void {
+    let c = facadeCache.get(s);
+    if (c === undefined) {
+      c = buildFacadeCmds(s);
+      facadeCache.set(s, c);
+    }
+    this.cmds = c.cmds;
+  }
+
+  apply(s: OpStream, i: number): void {
+    const out = this.out;
+    out.length = 0;
+    const k = s.kind[i];
+    if (k === OP_CANCEL) this.engine.cancel(this.cmds[i] as CancelRequest, out);
+    else if (k === OP_MODIFY) this.engine.modify(this.cmds[i] as ModifyRequest, out);
+    else this.engine.submit(this.cmds[i] as NewOrder, out);
+  }
+
+  state(): BookState {
+    const snap = this.engine.snapshot(FACADE_SYMBOL, 1_000_000);
+    let volume = 0;
+    for (const l of snap?.bids ?? []) volume += l.quantity;
+    for (const l of snap?.asks ?? []) volume += l.quantity;
+    return {
+      bestBid: snap?.bestBid ?? 0,
+      bestAsk: snap?.bestAsk ?? 0,
+      volume,
+      levels: (snap?.bids.length ?? 0) + (snap?.asks.length ?? 0),
+    };
+  }
+}
+
+function buildFacadeCmds(s: OpStream): FacadeCmds {
+  const accounts: string[] = [];
+  const accountOf = new Map<number, string>();
+  const acct = (o: number): string => {
+    let a = accounts[o];
+    if (a === undefined) {
+      a = `acct-${o}`;
+      accounts[o] = a;
+    }
+    return a;
+  };
+  // replay on the numeric book to know each modify target's filled quantity at that point
+  const model = new OursBook();
+  const pool = model.book.pool;
+  const cmds: FacadeCmds["cmds"] = [];
+  let firstId = 0;
+  for (let i = 0; i < s.n; i++) {
+    const k = s.kind[i];
+    const id = s.id[i];
+    if (k === OP_CANCEL) {
+      cmds.push(
+        CancelRequest.fromPartial({
+          requestId: i + 1,
+          account: accountOf.get(id) ?? "",
+          symbol: FACADE_SYMBOL,
+          orderId: id,
+        }),
+      );
+    } else if (k === OP_MODIFY) {
+      const slot = pool.slotOf(id);
+      const filled = slot === NIL ? 0 : pool.filled[slot];
+      cmds.push(
+        ModifyRequest.fromPartial({
+          requestId: i + 1,
+          account: accountOf.get(id) ?? "",
+          symbol: FACADE_SYMBOL,
+          orderId: id,
+          newPrice: s.price[i],
+          newQuantity: filled + s.qty[i],
+        }),
+      );
+    } else {
+      if (firstId === 0) firstId = id;
+      const account = acct(s.owner[i]);
+      accountOf.set(id, account);
+      cmds.push(
+        NewOrder.fromPartial({
+          requestId: i + 1,
+          account,
+          symbol: FACADE_SYMBOL,
+          side: s.side[i] === BUY ? Side.BUY : Side.SELL,
+          orderType: k === OP_MARKET ? OrderType.MARKET : OrderType.LIMIT,
+          timeInForce: k === OP_LIMIT ? TimeInForce.GTC : TimeInForce.IOC,
+          price: k === OP_MARKET ? 0 : s.price[i],
+          quantity: s.qty[i],
+        }),
+      );
+    }
+    model.apply(s, i);
+  }
+  if (firstId !== 1)
+    throw new Error(`stream ${s.name}: first order id is ${firstId}, the engine starts at 1`);
+  return { cmds, firstId };
+}

@@ -5,7 +5,14 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fmtRate, log, printJson } from "../common/cli.js";
 import { type LatencySummary, summarize } from "../common/hdr.js";
-import { type BookState, COMPETITORS, type Competitor, competitorBook, OursBook } from "./books.js";
+import {
+  type BookState,
+  COMPETITORS,
+  type Competitor,
+  competitorBook,
+  FacadeBook,
+  OursBook,
+} from "./books.js";
 import { generate, OP_NAMES, type OpStream, SCENARIOS, type ScenarioName, streamHash } from "./ops.js";
 import {
   applySetup,
@@ -15,6 +22,7 @@ import {
   oursTimed,
   oursUntimed,
   timedWithBudget,
+  untimed,
 } from "./run.js";
 
 const HELP = `Usage: npm run bench:engine -- [options]
@@ -148,6 +156,8 @@ interface ScenarioResult {
   resting_at_end: number;
   levels_at_end: number;
   ours: BookResult;
+  /** mix only: the same stream through the MatchingEngine facade; vs_core = its ops/s / the core's */
+  facade?: BookResult & { vs_core: number; state_matches_core: boolean };
   /** our rate on exactly the prefix each competitor ran (the ratio's numerator) */
   ours_on_prefix: Record<string, number>;
   competitors: Record<string, BookResult>;
@@ -249,6 +259,45 @@ function runScenario(name: ScenarioName, o: Options, lat: Float64Array): Scenari
     prefix: false,
   };
 
+  // mix only: the same stream through the whole MatchingEngine facade (proto commands in, reports out)
+  let facade: (BookResult & { vs_core: number; state_matches_core: boolean }) | undefined;
+  if (name === "mix") {
+    const fresh = (): FacadeBook => {
+      const b = new FacadeBook();
+      b.prepare(s);
+      applySetup(b, s);
+      return b;
+    };
+    untimed(fresh(), s, s.setup, s.n); // warm-up
+    const rates: number[] = [];
+    for (let r = 0; r < o.repeats; r++) {
+      maybeGc();
+      const b = fresh();
+      rates.push(measured / (untimed(b, s, s.setup, s.n) / 1000));
+    }
+    maybeGc();
+    const tb = fresh();
+    timedWithBudget(tb, s, s.setup, s.n, Number.POSITIVE_INFINITY, lat);
+    const fl = summarize(toNs(lat, measured), measured);
+    const core = oursFresh(s);
+    oursUntimed(core, s, s.setup, s.n);
+    const a = tb.state();
+    const b = core.state();
+    const opsPerS = Math.round(median(rates));
+    facade = {
+      ops: measured,
+      ops_per_s: opsPerS,
+      p50_us: fl.p50_us,
+      p99_us: fl.p99_us,
+      p999_us: fl.p999_us,
+      max_us: fl.max_us,
+      prefix: false,
+      vs_core: Math.round((opsPerS / oursOpsPerS) * 1000) / 1000,
+      state_matches_core:
+        a.bestBid === b.bestBid && a.bestAsk === b.bestAsk && a.volume === b.volume && a.levels === b.levels,
+    };
+  }
+
   const competitors: Record<string, BookResult> = {};
   const ours_on_prefix: Record<string, number> = {};
   const ratios: Record<string, number> = {};
@@ -289,6 +338,7 @@ function runScenario(name: ScenarioName, o: Options, lat: Float64Array): Scenari
     resting_at_end: s.restingAtEnd,
     levels_at_end: s.levelsAtEnd,
     ours,
+    facade,
     ours_on_prefix,
     competitors,
     ratios,
@@ -334,6 +384,15 @@ function printTable(results: ScenarioResult[]): void {
     );
   for (const r of results) {
     row(r.name, "ours", r.ours, `(process CPU share during runs: ${r.ours.cpu_share})`);
+    if (r.facade !== undefined) {
+      row(
+        "",
+        "ours: engine facade",
+        r.facade,
+        `${Math.round(r.facade.vs_core * 100)}% of the core's rate; proto commands in, reports out; ` +
+          `final book ${r.facade.state_matches_core ? "identical to" : "DIFFERENT from"} the core's`,
+      );
+    }
     for (const c of COMPETITORS) {
       const cr = r.competitors[c];
       if (cr === undefined) continue;

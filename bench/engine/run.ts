@@ -8,6 +8,13 @@ export function applySetup(book: BenchBook, s: OpStream): void {
   for (let i = 0; i < s.setup; i++) book.apply(s, i);
 }
 
+/** Generic closed loop (any book), no per-op clock reads: wall time of ops [from, to) in ms. */
+export function untimed(book: BenchBook, s: OpStream, from: number, to: number): number {
+  const t0 = performance.now();
+  for (let i = from; i < to; i++) book.apply(s, i);
+  return performance.now() - t0;
+}
+
 /** Closed loop, no per-op clock reads: wall time of ops [from, to) in ms. */
 export function oursUntimed(book: OursBook, s: OpStream, from: number, to: number): number {
   const t0 = performance.now();
