@@ -4,6 +4,7 @@
 // port is still listening.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { credentials, Metadata } from "@grpc/grpc-js";
@@ -95,7 +96,55 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 }, 60_000);
 
+/** Runs `npm start -- <args>` in the clone to completion (for the quick cases); returns exit code and output. */
+function startToEnd(args: string[], timeoutMs: number): { code: number | null; out: string } {
+  try {
+    const out = execFileSync("npm", ["start", "--", ...args], {
+      cwd: clone,
+      encoding: "utf8",
+      stdio: "pipe",
+      timeout: timeoutMs,
+      env: { ...process.env, CI: "true" },
+    });
+    return { code: 0, out };
+  } catch (err) {
+    const e = err as { status: number | null; stdout?: string; stderr?: string };
+    return { code: e.status, out: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
 describe("npm start on a fresh clone", () => {
+  it("explains its options with --help", () => {
+    const r = startToEnd(["--help"], 60_000);
+    expect(r.code, r.out).toBe(0);
+    for (const opt of [
+      "--engine-port",
+      "--backend-port",
+      "--web-port",
+      "--database-url",
+      "--data-dir",
+      "--no-web",
+    ]) {
+      expect(r.out).toContain(opt);
+    }
+    expect(r.out).toMatch(/--engine-port <port>\s+engine gRPC port \(default: 50051\)/);
+  }, 60_000);
+
+  it("refuses a port that is already taken, before starting anything", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const r = startToEnd(["--backend-port", String(port), "--no-web"], 60_000);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toContain(`port ${port} (backend) is already in use`);
+      expect(r.out).not.toContain("Embedded PostgreSQL");
+      expect(processesOfClone()).toEqual([]);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
+
   it(
     "brings up engine, backend and web, and Ctrl-C stops every process",
     async () => {
