@@ -1,16 +1,38 @@
 "use client";
 import type { Order, OrderType, Side, TimeInForce } from "@hft/shared/api";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useState } from "react";
 import { ApiError, api } from "@/lib/api";
 import { formatMoney, formatPrice, formatQuantity, isZero } from "@/lib/format";
 import {
   defaultTimeInForce,
   estimateNotional,
   type InstrumentGrid,
+  stepOnGrid,
   type TicketErrors,
   type TicketInput,
   validateTicket,
 } from "@/lib/ticket";
+
+/** ArrowUp/ArrowDown move a price by one tick or a quantity by one lot (PageUp/PageDown by ten). */
+function stepper(value: string, increment: string, set: (v: string) => void) {
+  return (e: KeyboardEvent<HTMLInputElement>) => {
+    const steps =
+      e.key === "ArrowUp"
+        ? 1
+        : e.key === "ArrowDown"
+          ? -1
+          : e.key === "PageUp"
+            ? 10
+            : e.key === "PageDown"
+              ? -10
+              : 0;
+    if (steps === 0) return;
+    const next = stepOnGrid(value, increment, steps);
+    if (next === null) return;
+    e.preventDefault();
+    set(next);
+  };
+}
 
 export interface OrderTicketProps {
   symbol: string;
@@ -165,6 +187,7 @@ export function OrderTicket({ symbol, grid, pickedPrice, onOrder }: OrderTicketP
           aria-invalid={errors.price ? true : undefined}
           aria-describedby={err("price")}
           onChange={(e) => setPrice(e.target.value)}
+          onKeyDown={stepper(price, grid.tickSize, setPrice)}
         />
         {errors.price && (
           <span id={err("price")} className="field-error" data-testid="price-error">
@@ -184,6 +207,7 @@ export function OrderTicket({ symbol, grid, pickedPrice, onOrder }: OrderTicketP
           aria-invalid={errors.quantity ? true : undefined}
           aria-describedby={err("quantity")}
           onChange={(e) => setQuantity(e.target.value)}
+          onKeyDown={stepper(quantity, grid.lotSize, setQuantity)}
         />
         {errors.quantity && (
           <span id={err("quantity")} className="field-error" data-testid="quantity-error">

@@ -7,7 +7,7 @@ test("keyboard-only order ticket", async ({ page, env }) => {
   const symbol = "AMZN";
   const trader = await RestClient.login(env.backendUrl, env.users.trader);
   const ref = await trader.reference(symbol);
-  const priceTicks = Math.ceil(ref.ticks * 1.03); // a sell above the market: rests
+  const priceTicks = Math.ceil(ref.ticks * 1.03) + 1; // a sell above the market: rests
   await signIn(page, env.users.trader.username, env.users.trader.password);
   await openTrade(page, symbol);
   const t = ticket(page);
@@ -42,7 +42,12 @@ test("keyboard-only order ticket", async ({ page, env }) => {
   expect(await focusedLabel()).toBe("Time in force");
   await page.keyboard.press("Tab");
   expect(await focusedLabel()).toMatch(/^Limit price/);
-  await page.keyboard.type(ref.price(priceTicks));
+  await page.keyboard.type(ref.price(priceTicks - 1));
+  // arrow keys step the price by exactly one tick
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowDown");
+  await expect(t.price).toHaveValue(ref.shown(priceTicks));
   await page.keyboard.press("Tab");
   expect(await focusedLabel()).toMatch(/^Quantity/);
   await page.keyboard.type("2.5"); // off the lot grid (lot 1)

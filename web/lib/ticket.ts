@@ -1,7 +1,7 @@
 // Order ticket validation, shared by the ticket component and its unit tests. It mirrors the backend's rules
 // so the user sees the problem before sending; the backend still validates (and its exact reason is shown).
 import type { OrderType, PlaceOrderRequest, Side, TimeInForce } from "@hft/shared/api";
-import { fromUnits, toUnits, UnitError } from "@hft/shared/units";
+import { fromUnits, fromUnitsFixed, toUnits, UnitError } from "@hft/shared/units";
 
 export interface TicketInput {
   symbol: string;
@@ -113,5 +113,23 @@ export function estimateNotional(price: string, quantity: string, grid: Instrume
     return fromUnits(mantissa, scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`);
   } catch {
     return null;
+  }
+}
+
+/**
+ * The value one grid step up or down (ArrowUp/ArrowDown in the ticket), exactly: "190.25" + 1 tick of 0.01 =
+ * "190.26". Never below one step; null when the text is not a value on the grid (the key then does nothing).
+ */
+export function stepOnGrid(text: string, increment: string, steps: number): string | null {
+  const t = text.trim();
+  if (t === "") return steps > 0 ? fromUnitsFixed(1, increment) : null;
+  if (!/^\d*\.?\d+$/.test(t)) return null;
+  try {
+    const units = BigInt(toUnits(t, increment)) + BigInt(steps);
+    // shown with the increment's decimals, like the book shows prices ("190.30", not "190.3")
+    return fromUnitsFixed(units < 1n ? 1n : units, increment);
+  } catch (e) {
+    if (e instanceof UnitError) return null;
+    throw e;
   }
 }

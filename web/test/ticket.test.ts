@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateNotional, parseOnGrid, type TicketInput, validateTicket } from "../lib/ticket";
+import { estimateNotional, parseOnGrid, stepOnGrid, type TicketInput, validateTicket } from "../lib/ticket";
 
 const grid = { tickSize: "0.01", lotSize: "1" };
 const base: TicketInput = {
@@ -112,5 +112,28 @@ describe("parseOnGrid and notional", () => {
     expect(estimateNotional("0.1", "3", grid)).toBe("0.3");
     expect(estimateNotional("190.25", "10", grid)).toBe("1902.5");
     expect(estimateNotional("1.05", "0.3", { tickSize: "0.05", lotSize: "0.1" })).toBe("0.315");
+  });
+});
+
+describe("arrow-key steps on the grid", () => {
+  it("moves by exactly one tick or lot, without float drift", () => {
+    expect(stepOnGrid("190.25", "0.01", 1)).toBe("190.26");
+    expect(stepOnGrid("0.29", "0.01", 1)).toBe("0.30");
+    expect(stepOnGrid("190.25", "0.05", -1)).toBe("190.20");
+    expect(stepOnGrid("7", "1", 10)).toBe("17");
+    expect(stepOnGrid("2.5", "0.5", 1)).toBe("3.0");
+  });
+
+  it("never goes below one step and starts from one step when empty", () => {
+    expect(stepOnGrid("0.01", "0.01", -1)).toBe("0.01");
+    expect(stepOnGrid("3", "1", -10)).toBe("1");
+    expect(stepOnGrid("", "0.01", 1)).toBe("0.01");
+    expect(stepOnGrid("", "0.01", -1)).toBeNull();
+  });
+
+  it("does nothing for text off the grid or not a number", () => {
+    expect(stepOnGrid("190.255", "0.01", 1)).toBeNull();
+    expect(stepOnGrid("abc", "0.01", 1)).toBeNull();
+    expect(stepOnGrid("-1", "0.01", 1)).toBeNull();
   });
 });
