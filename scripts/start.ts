@@ -469,6 +469,15 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
 
   const api = `http://${localHost}:${o.backendPort}`;
+  const symbols = await fetch(`${api}/api/v1/symbols`, { signal: AbortSignal.timeout(5_000) })
+    .then(
+      async (r) =>
+        ((await r.json()) as { symbols: { symbol: string; referencePrice: string | null }[] }).symbols,
+    )
+    .then((list) =>
+      list.map((x) => (x.referencePrice ? `${x.symbol} ${x.referencePrice}` : x.symbol)).join(", "),
+    )
+    .catch(() => "");
   const lines = [
     "",
     "HFT platform is running",
@@ -480,6 +489,7 @@ async function main(): Promise<void> {
       (o.engineMetricsPort > 0 ? `   metrics: http://${localHost}:${o.engineMetricsPort}/metrics` : ""),
     `  Database      ${ctx.embedded ? `embedded PGlite ${ctx.databaseUrl}` : redactUrl(ctx.databaseUrl)}`,
     `  Demo API key  ${ctx.apiKey}`,
+    ...(symbols ? [`  Symbols       ${symbols}`] : []),
     "",
     "Try:",
     `  curl -H 'X-API-Key: ${ctx.apiKey}' ${api}/api/v1/portfolio`,
