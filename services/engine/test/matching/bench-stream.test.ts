@@ -1,6 +1,7 @@
 // The engine benchmark's operation streams: generated deterministically from the seed, and replayed by our
 // OrderBook's numeric API with exactly the trades and resting orders of a naive reference book.
 import { describe, expect, it } from "vitest";
+import { FacadeBook, OursBook } from "../../../../bench/engine/books.js";
 import {
   generate,
   OP_CANCEL,
@@ -138,9 +139,13 @@ describe("bench/engine operation streams", () => {
     expect(wide.levelsAtEnd).toBeGreaterThan(2_000);
   });
 
-  for (const name of ["mix", "exchange-core"] as const) {
+  // sizes keep the naive model fast (it rescans every resting order) while yielding well over 100 trades
+  for (const [name, ops] of [
+    ["mix", 1_500],
+    ["exchange-core", 3_000],
+  ] as const) {
     it(`${name}: our OrderBook and a naive reference book produce the same trades and resting orders`, () => {
-      const s = generate(name, 3_000, 11);
+      const s = generate(name, ops, 11);
       const ours = replayOurs(s, s.n);
       const ref = new NaiveBook();
       for (let i = 0; i < s.n; i++) ref.apply(s, i);
@@ -152,4 +157,18 @@ describe("bench/engine operation streams", () => {
       expect(ours.resting).toEqual(refResting);
     });
   }
+
+  it("mix through the MatchingEngine facade ends with the same book as through the numeric core", () => {
+    const s = generate("mix", 20_000, 5);
+    const facade = new FacadeBook();
+    facade.prepare(s);
+    const core = new OursBook();
+    for (let i = 0; i < s.n; i++) {
+      facade.apply(s, i);
+      core.apply(s, i);
+    }
+    const a = facade.state();
+    expect(a.levels).toBeGreaterThan(10);
+    expect(a).toEqual(core.state());
+  });
 });
