@@ -232,6 +232,40 @@ describe("orders", () => {
     await B("DELETE", `/api/v1/orders/${other.body.order.id}`);
   });
 
+  it("a failed commit answers 503 PERSISTENCE_FAILED; retrying the clientOrderId never makes a second order", async () => {
+    // A real failure inside PostgreSQL: a trigger rejects the event rows of this one order.
+    await stack.sql(`CREATE OR REPLACE FUNCTION fail_events() RETURNS trigger AS $$
+      BEGIN
+        IF (SELECT client_order_id FROM orders WHERE id = NEW.order_id) = 'doomed-1' THEN
+          RAISE EXCEPTION 'injected failure';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await stack.sql(
+      `CREATE TRIGGER fail_events BEFORE INSERT ON order_events FOR EACH ROW EXECUTE FUNCTION fail_events()`,
+    );
+    let first: Awaited<ReturnType<typeof A<Err>>>;
+    try {
+      first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
+    } finally {
+      await stack.sql(`DROP TRIGGER fail_events ON order_events`);
+    }
+    expect(first.status).toBe(503);
+    expect(first.body.error.code).toBe("PERSISTENCE_FAILED");
+    const retry = await A<OrderResponse>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
+    expect(retry.status).toBe(200);
+    expect(retry.body.duplicate).toBe(true);
+    const engineOpen = await stack.backend.ctx.engine.getOpenOrders(alice.userId);
+    expect(engineOpen.filter((r) => r.clientOrderId === retry.body.order.id).length).toBe(1);
+    // Its next change writes the full row: cancel it and it is in the database, CANCELLED.
+    const c = await A<OrderResponse>("DELETE", `/api/v1/orders/${retry.body.order.id}`);
+    expect(c.body.order.status).toBe("CANCELLED");
+    const rows = await stack.sql<{ status: string }>(
+      `SELECT status::text FROM orders WHERE client_order_id = 'doomed-1'`,
+    );
+    expect(rows).toEqual([{ status: "CANCELLED" }]);
+  });
+
   it("users never see, cancel or modify each other's orders", async () => {
     const mine = await A<OrderResponse>("POST", "/api/v1/orders", limit());
     const id = mine.body.order.id;

@@ -135,6 +135,7 @@ export class TradingCore {
       limits: resolved,
       bucket: new TokenBucket(resolved.ordersPerSecond, resolved.orderBurst),
       clientIds: new Map(),
+      liveClientIds: new Map(),
     };
     if (!account) {
       // Users always get an account row when created; a missing one is created empty so writes can land.
@@ -153,6 +154,7 @@ export class TradingCore {
       };
       u.openOrders.set(o.id, o);
       this.orders.set(o.id, o);
+      if (o.clientOrderId !== null) u.liveClientIds.set(o.clientOrderId, o);
       this.updateReservation(u, o);
     }
     this.users.set(userId, u);
@@ -318,6 +320,7 @@ export class TradingCore {
     }
     u.openOrders.set(order.id, order);
     this.orders.set(order.id, order);
+    if (order.clientOrderId !== null) u.liveClientIds.set(order.clientOrderId, order);
     this.pendingCount++;
     this.syncOpenLots(u, order);
 
@@ -381,7 +384,14 @@ export class TradingCore {
     const row = await this.prisma.order.findUnique({
       where: { userId_clientOrderId: { userId: u.userId, clientOrderId } },
     });
-    if (!row) return null;
+    if (!row) {
+      // Not in the database but open here: its row could not be written yet (e.g. a failed commit).
+      const live = u.liveClientIds.get(clientOrderId);
+      if (live && !live.pending) {
+        return { status: 200, order: orderView(live, this.symbols), fills: [], duplicate: true };
+      }
+      return null;
+    }
     return { status: 200, order: orderView(row, this.symbols), fills: [], duplicate: true };
   }
 
@@ -568,6 +578,12 @@ export class TradingCore {
     o.reservedCents = 0n;
     u.openOrders.delete(o.id);
     this.orders.delete(o.id);
+    this.forgetClientId(u, o);
+  }
+
+  private forgetClientId(u: UserState, o: OrderState): void {
+    if (o.clientOrderId !== null && u.liveClientIds.get(o.clientOrderId) === o)
+      u.liveClientIds.delete(o.clientOrderId);
   }
 
   // ------------------------------------------------------------------ execution reports
@@ -720,6 +736,7 @@ export class TradingCore {
     if (!OPEN.has(status)) {
       u.openOrders.delete(o.id);
       this.orders.delete(o.id);
+      this.forgetClientId(u, o);
     }
     const { reservedCents: _r, pending: _p, countedLeaves: _c, ...row } = o;
     unit.orders.set(o.id, row);
@@ -851,6 +868,7 @@ export class TradingCore {
         };
         u.openOrders.set(id, o);
         this.orders.set(id, o);
+        if (o.clientOrderId !== null) u.liveClientIds.set(o.clientOrderId, o);
         adopted++;
       }
       seen.add(id);

@@ -25,4 +25,6 @@ export interface UserState {
   bucket: TokenBucket;
   /** clientOrderId -> in-flight/recent order id (duplicates wait for the first) */
   clientIds: Map<string, { orderId: bigint; done: Promise<unknown> }>;
+  /** open orders by clientOrderId: a duplicate is found even if the order's row could not be written yet */
+  liveClientIds: Map<string, OrderState>;
 }
