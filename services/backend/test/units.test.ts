@@ -9,8 +9,11 @@ import { decodeCursor, encodeCursor } from "../src/http/pagination.js";
 import { createLogger } from "../src/log.js";
 import { centsToString, parseCents } from "../src/money.js";
 import { applyFill, type PositionState } from "../src/portfolio/math.js";
+import { portfolioView } from "../src/portfolio/view.js";
 import { SimulatedPriceSource } from "../src/prices/simulated.js";
 import { checkOrder, type ResolvedLimits, type RiskInput, TokenBucket } from "../src/risk/rules.js";
+import type { UserState } from "../src/state/types.js";
+import { SymbolRegistry } from "../src/symbols.js";
 
 describe("position accounting (average cost, cents)", () => {
   const pos = (): PositionState => ({ quantity: 0n, costBasis: 0n, realizedPnl: 0n });
@@ -192,5 +195,69 @@ describe("logging", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("portfolio valuation", () => {
+  it("marks positions to the given prices, exactly in cents, with a 2-decimal breakdown", () => {
+    const symbols = new SymbolRegistry();
+    symbols.load([
+      {
+        symbol: "AAPL",
+        tickSize: "0.01",
+        lotSize: "1",
+        referencePrice: 19_000,
+        priceBandBps: 1000,
+        maxOrderQuantity: 0,
+        maxOrderNotional: 0,
+      },
+      {
+        symbol: "MSFT",
+        tickSize: "0.01",
+        lotSize: "1",
+        referencePrice: 42_000,
+        priceBandBps: 1000,
+        maxOrderQuantity: 0,
+        maxOrderNotional: 0,
+      },
+    ]);
+    const aapl = { quantity: 0n, costBasis: 0n, realizedPnl: 0n, version: 0n };
+    applyFill(aapl, "BUY", 10n, 19_000n, 1n); // 10 @ 190.00
+    const msft = { quantity: 0n, costBasis: 0n, realizedPnl: 0n, version: 0n };
+    applyFill(msft, "BUY", 3n, 42_000n, 1n); // 3 @ 420.00
+    applyFill(msft, "SELL", 1n, 43_000n, 1n); // realize +10.00
+    const u = {
+      cash: 100_000_00n - 1_900_00n - 1_260_00n + 430_00n,
+      reserved: 500_00n,
+      positions: new Map([
+        ["AAPL", aapl],
+        ["MSFT", msft],
+      ]),
+    } as unknown as UserState; // only the fields the valuation reads
+    const marks: Record<string, number> = { AAPL: 20_000, MSFT: 41_000 };
+    const p = portfolioView(u, symbols, (s) => marks[s] ?? null);
+    expect(p).toMatchObject({
+      cash: "97270.00",
+      reservedCash: "500.00",
+      buyingPower: "96770.00",
+      positionsValue: "2820.00", // 10*200 + 2*410
+      totalValue: "100090.00",
+      costBasis: "2740.00", // 1900 + 2*420
+      realizedPnl: "10.00",
+      unrealizedPnl: "80.00", // +100 - 20
+    });
+    expect(
+      p.positions.map((x) => [
+        x.symbol,
+        x.quantity,
+        x.averageCost,
+        x.marketValue,
+        x.unrealizedPnl,
+        x.weightPercent,
+      ]),
+    ).toEqual([
+      ["AAPL", "10", "190", "2000.00", "100.00", "2.00"],
+      ["MSFT", "2", "420", "820.00", "-20.00", "0.82"],
+    ]);
   });
 });

@@ -38,6 +38,12 @@ export function visiblePositions(u: UserState): [string, Pos][] {
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
+/** "1.9" -> "1.90" (the contract's 2-decimal percentages). */
+function fixed2(d: string): string {
+  const [int, frac = ""] = d.split(".");
+  return `${int}.${frac.padEnd(2, "0")}`;
+}
+
 export function portfolioView(
   u: UserState,
   symbols: SymbolRegistry,
@@ -70,7 +76,7 @@ export function portfolioView(
       marketPrice: r.mark === null ? null : fromUnits(r.mark, r.spec?.tickSize ?? "0.01"),
       marketValue: centsToString(r.value),
       unrealizedPnl: centsToString(r.value - r.p.costBasis),
-      weightPercent: total === 0n ? "0.00" : ratioToString(r.value * 100n, total, 2),
+      weightPercent: total === 0n ? "0.00" : fixed2(ratioToString(r.value * 100n, total, 2)),
     })),
     asOf: new Date().toISOString(),
   };
