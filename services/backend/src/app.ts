@@ -101,6 +101,7 @@ export function authenticated(app: App, ctx: AppContext, fn: (scope: App) => voi
     scope.addHook("onRequest", async (req) => {
       req.principal = await ctx.auth.fromHeaders(req.headers);
     });
+    // The child scope inherits the zod type provider at runtime; its static type does not carry it.
     fn(scope as unknown as App);
   });
 }
