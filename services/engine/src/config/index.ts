@@ -1,6 +1,6 @@
 // Engine configuration: config.yaml (validated with zod) overridden by environment variables.
 // Decimal prices in the file are converted to integer ticks here, once, so nothing downstream sees a float.
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { StpMode } from "@hft/proto";
 import { parseDecimal, toUnits, UnitError } from "@hft/shared";
@@ -271,7 +271,24 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (err) {
     throw new ConfigError(`config error: cannot read ${path}: ${(err as Error).message}`);
   }
-  return parseConfig(text, env, path);
+  const config = parseConfig(text, env, path);
+  // TLS files are part of the configuration: an unreadable one fails the start like any invalid key
+  for (const [key, envName] of [
+    ["cert", "ENGINE_TLS_CERT"],
+    ["key", "ENGINE_TLS_KEY"],
+    ["ca", "ENGINE_TLS_CA"],
+  ] as const) {
+    const file = config.tls[key];
+    if (file === undefined) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      throw new ConfigError(
+        `config error: ${env[envName] ? `${envName} (tls.${key})` : `tls.${key}`}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  }
+  return config;
 }
 
 export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = "config"): EngineConfig {

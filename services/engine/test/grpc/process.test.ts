@@ -66,6 +66,16 @@ describe("command line and configuration errors", () => {
     expect(r.stderr).toContain("ENGINE_PORT");
   });
 
+  it("an unreadable TLS file exits 2 naming the variable", async () => {
+    const r = await runEngine(["--config", configFile("tls.yaml", testConfigYaml())], {
+      ENGINE_TLS_CERT: join(dir, "missing.crt"),
+      ENGINE_TLS_KEY: join(dir, "missing.key"),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("ENGINE_TLS_CERT (tls.cert): cannot read");
+    expect(r.stderr).toContain("ENOENT");
+  });
+
   it("a missing config file and an unknown flag exit 2", async () => {
     const missing = await runEngine(["--config", join(dir, "nope.yaml")], {});
     expect(missing.code).toBe(2);
