@@ -68,9 +68,9 @@ function parseOptions(argv: string[]): Options {
         "Ctrl-C stops everything.",
     )
     .addOption(
-      new Option("--host <addr>", "address the services listen on (0.0.0.0 exposes them)").default(
-        "127.0.0.1",
-      ),
+      new Option("--host <addr>", "address the services listen on (0.0.0.0 exposes them)")
+        .choices(["127.0.0.1", "0.0.0.0"])
+        .default("127.0.0.1"),
     )
     .addOption(
       new Option("--engine-port <port>", "engine gRPC port").default(50051).argParser(portArg(false)),
@@ -259,20 +259,20 @@ async function main(): Promise<void> {
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
 
-  const ports: [string, string, number][] = [
+  const ports: [what: string, flag: string, port: number, host?: string][] = [
     ["engine gRPC", "--engine-port", o.enginePort],
     ["backend", "--backend-port", o.backendPort],
   ];
   if (o.engineMetricsPort > 0) ports.push(["engine metrics", "--engine-metrics-port", o.engineMetricsPort]);
   if (o.web) ports.push(["web", "--web-port", o.webPort]);
-  if (!o.databaseUrl && o.dbPort > 0) ports.push(["embedded PostgreSQL", "--db-port", o.dbPort]);
+  if (!o.databaseUrl && o.dbPort > 0) ports.push(["embedded PostgreSQL", "--db-port", o.dbPort, "127.0.0.1"]);
   const seen = new Map<number, string>();
-  for (const [what, flag, port] of ports) {
+  for (const [what, flag, port, host = o.host] of ports) {
     if (seen.has(port)) throw new Error(`port ${port} is given to both ${seen.get(port)} and ${what}`);
     seen.set(port, what);
-    if (!(await portFree(port, o.host)))
+    if (!(await portFree(port, host)))
       throw new Error(
-        `port ${port} (${what}) is already in use on ${o.host}: stop what uses it or pass ${flag}`,
+        `port ${port} (${what}) is already in use on ${host}: stop what uses it or pass ${flag}`,
       );
   }
 
@@ -321,13 +321,14 @@ async function main(): Promise<void> {
           if (o.reset) rmSync(dir, { recursive: true, force: true });
           c.embedded = await startEmbeddedPostgres({
             dataDir: dir,
-            host: o.host,
+            // Loopback only, whatever --host says: it has a well-known password and only the backend needs it.
+            host: "127.0.0.1",
             ...(o.dbPort > 0 ? { port: o.dbPort } : {}),
           });
           const db = c.embedded;
           track("embedded PostgreSQL", () => db.stop());
-          c.databaseUrl = db.url.replace(`@${o.host}:`, `@${localHost}:`);
-          task.title = `Embedded PostgreSQL (PGlite) on ${localHost}:${db.port}, data in ${display(dir)}`;
+          c.databaseUrl = db.url;
+          task.title = `Embedded PostgreSQL (PGlite) on 127.0.0.1:${db.port}, data in ${display(dir)}`;
         },
       },
       {
