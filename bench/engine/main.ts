@@ -487,7 +487,12 @@ function main(): void {
   if (runInOwnSession(o)) return;
   const m = machine();
   m.priority = raisePriority(o.priority);
-  const gcNote = (globalThis as { gc?: unknown }).gc === undefined ? "no --expose-gc" : "gc between runs";
+  // The npm script fixes V8's young generation at 64 MB: every clock read allocates a 16-byte heap number, and
+  // with the default (growing from 1 MB) those alone would trigger young-generation GCs inside a 1M-op run.
+  const semi = process.execArgv.find((a) => a.startsWith("--max-semi-space-size"));
+  const gcNote =
+    ((globalThis as { gc?: unknown }).gc === undefined ? "no --expose-gc" : "gc between runs") +
+    (semi === undefined ? "" : `, ${semi} MB`);
   log(
     `bench:engine — seed ${o.seed}, ${o.ops} measured ops per scenario, competitor budget ${o.budgetMs} ms, ` +
       `${o.repeats} repeats (median), ${gcNote}\nmachine: ${m.cpu_model}, ${m.cpus} CPUs, node ${m.node}, ` +
