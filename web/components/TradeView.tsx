@@ -15,6 +15,7 @@ import {
 import { formatPrice, formatQuantity, spread } from "@/lib/format";
 import { useOrders, useSymbols } from "@/lib/hooks";
 import { useLiveMessages } from "@/lib/live";
+import { AccountStrip } from "./AccountStrip";
 import { OrderBook } from "./OrderBook";
 import { OrdersPanel } from "./OrdersPanel";
 import { OrderTicket } from "./OrderTicket";
@@ -266,6 +267,7 @@ export function TradeView({ symbol }: { symbol: string }) {
           ) : (
             <div className="empty">{symbols.length ? `Unknown symbol ${symbol}` : "Loading instrument…"}</div>
           )}
+          <AccountStrip symbol={symbol} lotSize={lotSize} />
         </div>
       </section>
 

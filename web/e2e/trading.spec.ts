@@ -98,6 +98,7 @@ test("a market order fills against the book and the position changes in the port
   await expect(t.error).toContainText("POST_ONLY");
   await t.postOnly.uncheck();
 
+  await expect(page.getByTestId("ticket-position")).toHaveText(String(before));
   await t.type.selectOption("MARKET");
   await expect(t.tif).toHaveValue("IOC");
   await expect(t.price).toBeDisabled();
@@ -114,6 +115,8 @@ test("a market order fills against the book and the position changes in the port
     ref.shown(askTicks),
   );
   await expect(page.getByTestId("stat-last")).toHaveText(ref.shown(askTicks));
+  // the position next to the ticket follows the fill without a reload
+  await expect(page.getByTestId("ticket-position")).toHaveText(String(before + 4n));
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Portfolio" }).click();
   await expect(page).toHaveURL(/\/portfolio$/);
