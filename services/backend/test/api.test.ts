@@ -316,7 +316,8 @@ describe("orders", () => {
     const r = await A<Err>(
       "POST",
       "/api/v1/orders",
-      limit({ price: fromUnits(book.bestAsk, "0.01"), postOnly: true }),
+      // 1% through the best ask: still crossing even if the liquidity provider re-quotes meanwhile
+      limit({ price: fromUnits(Math.round(book.bestAsk * 1.01), "0.01"), postOnly: true }),
     );
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("ENGINE_POST_ONLY_WOULD_TAKE");

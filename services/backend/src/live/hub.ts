@@ -45,6 +45,11 @@ export class LiveHub implements Publisher {
     if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(msg));
   }
 
+  wants(userId: bigint): boolean {
+    for (const c of this.conns) if (c.userId === userId) return true;
+    return false;
+  }
+
   order(userId: bigint, order: Order): void {
     for (const c of this.conns) if (c.userId === userId) this.send(c, { type: "order", order });
   }

@@ -30,6 +30,8 @@ import { nextOrderId } from "./ids.js";
 import type { OrderState, UserState } from "./types.js";
 
 export interface Publisher {
+  /** false when nobody listens for this user (then no view is built) */
+  wants(userId: bigint): boolean;
   order(userId: bigint, order: Order): void;
   fill(userId: bigint, fill: Fill): void;
 }
@@ -621,8 +623,10 @@ export class TradingCore {
       const fill = this.applyReport(order, r, unit);
       if (p && p.order === order && fill) p.fills.push(fill);
       if (p && p.order === order && r.execType === ExecType.EXEC_REJECTED) p.rejected = r;
-      published.push({ userId: order.userId, order: { ...order } });
-      if (fill) published.push({ userId: order.userId, fill });
+      if (this.publisher.wants(order.userId)) {
+        published.push({ userId: order.userId, order: { ...order } });
+        if (fill) published.push({ userId: order.userId, fill });
+      }
     }
     this.metrics.openOrders.set(this.openOrderCount);
     const finish = () => {
@@ -631,6 +635,7 @@ export class TradingCore {
         p.resolve({ order: { ...p.order }, fills: p.fills, rejected: p.rejected });
       }
       for (const e of published) {
+        if (!this.publisher.wants(e.userId)) continue;
         if (e.order) this.publisher.order(e.userId, orderView(e.order, this.symbols));
         if (e.fill) this.publisher.fill(e.userId, fillView({ ...e.fill, id: e.fill.id ?? 0n }, this.symbols));
       }
