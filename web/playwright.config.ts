@@ -9,8 +9,9 @@ export default defineConfig({
   // one shared stack, and the tests share one trading account: run them in order
   workers: 1,
   fullyParallel: false,
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  // generous: CI machines are shared and the whole stack runs on them
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   retries: 0,
   reporter: [["list"], ["html", { outputFolder: "./playwright-report", open: "never" }]],
   use: {

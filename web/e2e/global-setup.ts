@@ -14,6 +14,9 @@ import {
 } from "@hft/devstack";
 import { seedUsers } from "./seed";
 
+// each service gets this long to become ready (a loaded CI machine compiles TypeScript slowly at start)
+const READY_TIMEOUT_MS = 120_000;
+
 export const STATE_FILE = join(import.meta.dirname, "..", "test-results", "stack.json");
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -32,16 +35,25 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // seeded before the backend starts, so it sees the accounts whether it loads them eagerly or lazily
     const users = await seedUsers(pg.url);
     // no built-in market maker: the tests build the book themselves so every assertion is deterministic
-    const engine = await startEngine({ liquidityProvider: false, logFile: join(logDir, "engine.log") });
+    const engine = await startEngine({
+      liquidityProvider: false,
+      logFile: join(logDir, "engine.log"),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
     started.push(engine);
     const backend: RunningService = await startBackend({
       databaseUrl: pg.url,
       engineAddr: engine.address,
       logFile: join(logDir, "backend.log"),
       env: { PRICE_SOURCE: "simulated" },
+      readyTimeoutMs: READY_TIMEOUT_MS,
     });
     started.push(backend);
-    const web = await startWeb({ backendUrl: backend.address, logFile: join(logDir, "web.log") });
+    const web = await startWeb({
+      backendUrl: backend.address,
+      logFile: join(logDir, "web.log"),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
     started.push(web);
     const state = { webUrl: web.address, backendUrl: backend.address, users };
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
