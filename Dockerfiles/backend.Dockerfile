@@ -65,6 +65,9 @@ ENTRYPOINT []
 CMD ["prisma", "migrate", "deploy"]
 
 FROM base AS runtime
+# Log directory (LOG_FILE=/var/log/trading/backend.log in docker-compose.yml), owned by the runtime uid so a
+# named volume mounted there starts writable; the root filesystem stays read-only.
+RUN install -d -o 1000 -g 1000 -m 0755 /var/log/trading
 USER 1000:1000
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \

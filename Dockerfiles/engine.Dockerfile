@@ -11,12 +11,18 @@
 ARG NODE_IMAGE=node:22-bookworm-slim
 ARG GO_IMAGE=golang:1.26-bookworm
 
-# grpc-health-probe: used by the HEALTHCHECK below and by the chart's `helm test` pod. Kubernetes itself
-# uses native gRPC probes against the same grpc.health.v1.Health service.
-FROM ${GO_IMAGE} AS grpc-health-probe
+# Go tools, static binaries (versions kept in step with scripts/install-k8s-tools.sh):
+# - grpc-health-probe: used by the HEALTHCHECK below and by the chart's `helm test` pod. Kubernetes itself
+#   uses native gRPC probes against the same grpc.health.v1.Health service.
+# - grpcurl: the operator's gRPC client (the engine serves reflection), e.g.
+#   docker-compose exec hft-engine grpcurl -plaintext localhost:50051 trading.pb.TradingEngine/HealthCheck
+FROM ${GO_IMAGE} AS go-tools
 ARG GRPC_HEALTH_PROBE_VERSION=v0.4.61
+ARG GRPCURL_VERSION=v1.9.4
 RUN CGO_ENABLED=0 GOBIN=/out go install -trimpath -ldflags="-s -w" \
-      "github.com/grpc-ecosystem/grpc-health-probe@${GRPC_HEALTH_PROBE_VERSION}"
+      "github.com/grpc-ecosystem/grpc-health-probe@${GRPC_HEALTH_PROBE_VERSION}" \
+ && CGO_ENABLED=0 GOBIN=/out go install -trimpath -ldflags="-s -w -X main.version=${GRPCURL_VERSION}" \
+      "github.com/fullstorydev/grpcurl/cmd/grpcurl@${GRPCURL_VERSION}"
 
 # Only the package manifests, so the dependency layer is rebuilt only when they change.
 FROM ${NODE_IMAGE} AS manifests
@@ -47,11 +53,14 @@ ENV NODE_ENV=production \
     TMPDIR=/tmp
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=grpc-health-probe /out/grpc-health-probe /usr/local/bin/grpc-health-probe
+COPY --from=go-tools /out/grpc-health-probe /out/grpcurl /usr/local/bin/
 COPY package.json tsconfig.json tsconfig.base.json ./
 COPY proto ./proto
 COPY packages/shared ./packages/shared
 COPY services/engine ./services/engine
+# Log directory (LOG_FILE=/var/log/trading/engine.log in docker-compose.yml), owned by the runtime uid so a
+# named volume mounted there starts writable; the root filesystem stays read-only.
+RUN install -d -o 1000 -g 1000 -m 0755 /var/log/trading
 # Numeric uid/gid (the image's `node` user) so runAsNonRoot can be verified; the files stay root-owned and
 # read-only for it, which is what a read-only root filesystem expects.
 USER 1000:1000

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
-# Web UI image (hft-web): `next build` in a builder stage with dev dependencies, `next start` at run time with
+# Web UI image (hft-frontend): `next build` in a builder stage with dev dependencies, `next start` at run time with
 # production dependencies only. BACKEND_URL is read at request time, so one image serves every environment.
-#   docker build -f Dockerfiles/web.Dockerfile -t hft-web:dev .
+#   docker build -f Dockerfiles/web.Dockerfile -t hft-frontend:dev .
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS manifests

@@ -3,15 +3,26 @@
 // here: the kind workflow (.github/workflows/kind.yml) builds the images and runs them in a cluster.
 // What runs in the images was checked by starting the services from a production-only install (see
 // docs/KUBERNETES_DEPLOYMENT.md, "Images").
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { checkDockerfile, parseDockerfile } from "./lib/dockerfile.js";
+import { type ComposeFile, loadCompose, parseEnvFile } from "./lib/compose.js";
+import { checkDockerfile, parseDockerfile, stageChain } from "./lib/dockerfile.js";
 import { helmTemplate, repoRoot } from "./lib/render.js";
-import { checkTools, run } from "./lib/tools.js";
+import { checkTools, findTool, run } from "./lib/tools.js";
 
 const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
+
+// Dry runs print the docker commands only; their .env goes to a temp dir, never the repository's.
+const scratch = mkdtempSync(join(tmpdir(), "hft-docker-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const dryRunWith = (env: Record<string, string>, ...args: string[]) =>
+  run("bash", [join(repoRoot, "scripts", "build-docker-images.sh"), ...args], {
+    env: { DRY_RUN: "1", HFT_ENV_FILE: join(scratch, ".env"), ...env },
+  });
+const dryRun = (...args: string[]) => dryRunWith({}, ...args);
 
 const dockerfiles = [
   { file: "Dockerfiles/engine.Dockerfile", targets: ["runtime"], healthcheck: ["runtime"] },
@@ -77,54 +88,176 @@ describe("Dockerfiles (static: no Docker engine here)", () => {
   });
 });
 
-describe("docker-compose.yml", () => {
-  const compose = parse(read("docker-compose.yml"), { merge: true }) as {
-    services: Record<
-      string,
-      {
-        image: string;
-        build?: { dockerfile: string; target?: string };
-        healthcheck?: { test: string[] };
-        depends_on?: Record<string, { condition: string }>;
-        read_only?: boolean;
-        cap_drop?: string[];
-        user?: string;
-        ports?: string[];
-        environment?: Record<string, string>;
-      }
-    >;
-  };
+describe("Dockerfiles: what docs/DOCKER.md runs inside the containers", () => {
+  const installer = read("scripts/install-k8s-tools.sh");
+  const engine = parseDockerfile(read("Dockerfiles/engine.Dockerfile"));
+  const pinned = (text: string, name: string) =>
+    new RegExp(`${name}="?\\$\\{${name}:-(v[\\d.]+)\\}`).exec(text)?.[1];
+
+  it("the engine image has grpc-health-probe and grpcurl on PATH, at the installer's versions", () => {
+    expect(engine.stages.map((s) => s.name)).toContain("go-tools");
+    const goTools = engine.stages.find((s) => s.name === "go-tools")!;
+    const args = Object.fromEntries(
+      goTools.instructions
+        .filter((i) => i.keyword === "ARG")
+        .map((i) => i.args.trim().split("=") as [string, string]),
+    );
+    const install = goTools.instructions.find((i) => i.keyword === "RUN")!.args;
+    expect(install).toContain(`github.com/grpc-ecosystem/grpc-health-probe@\${GRPC_HEALTH_PROBE_VERSION}`);
+    expect(install).toContain(`github.com/fullstorydev/grpcurl/cmd/grpcurl@\${GRPCURL_VERSION}`);
+    for (const name of ["GRPC_HEALTH_PROBE_VERSION", "GRPCURL_VERSION"]) {
+      expect(args[name], name).toMatch(/^v\d+\.\d+\.\d+$/);
+      expect(pinned(installer, name), `${name} in scripts/install-k8s-tools.sh`).toBe(args[name]);
+    }
+    const copy = stageChain(engine, "runtime")
+      .flatMap((s) => s.instructions)
+      .find((i) => i.keyword === "COPY" && i.args.includes("--from=go-tools"));
+    expect(copy?.args.trim()).toBe("--from=go-tools /out/grpc-health-probe /out/grpcurl /usr/local/bin/");
+  });
+
+  it.each(["engine", "backend"])(
+    "%s: /var/log/trading exists in the image, owned by the runtime uid (a named volume there starts writable)",
+    (name) => {
+      const all = stageChain(parseDockerfile(read(`Dockerfiles/${name}.Dockerfile`)), "runtime")
+        .toReversed()
+        .flatMap((s) => s.instructions);
+      const mk = all.findIndex(
+        (i) =>
+          i.keyword === "RUN" && /^install -d -o 1000 -g 1000 .*\/var\/log\/trading$/.test(i.args.trim()),
+      );
+      const user = all.findLastIndex((i) => i.keyword === "USER");
+      expect(mk, "RUN install -d -o 1000 -g 1000 ... /var/log/trading").toBeGreaterThanOrEqual(0);
+      expect(mk, "created as root, before USER").toBeLessThan(user);
+      expect(all[user].args.trim()).toBe("1000:1000");
+    },
+  );
+});
+
+describe("docker-compose.yml (the guide's docker-compose commands)", () => {
+  const text = read("docker-compose.yml");
+  const secrets = { POSTGRES_PASSWORD: "pw0123abcd", AUTH_SECRET: "s3cr3t" };
+  const compose = loadCompose(text, secrets);
   const services = compose.services;
+  const longRunning = ["postgres", "hft-engine", "hft-backend", "hft-frontend"];
 
-  it("has engine, backend, web, postgres and migrate, with health checks on the long-running ones", () => {
-    expect(Object.keys(services).sort()).toEqual(["backend", "engine", "migrate", "postgres", "web"]);
-    for (const name of ["engine", "backend", "web", "postgres"])
-      expect(services[name].healthcheck?.test.length, name).toBeGreaterThan(1);
+  it("has hft-engine, hft-backend, hft-frontend, postgres and migrate; every long-running one has a healthcheck", () => {
+    expect(Object.keys(services).sort()).toEqual([
+      "hft-backend",
+      "hft-engine",
+      "hft-frontend",
+      "migrate",
+      "postgres",
+    ]);
+    for (const name of longRunning) {
+      const test = services[name].healthcheck?.test ?? [];
+      expect(test[0], name).toMatch(/^CMD(-SHELL)?$/);
+      expect(test.length, name).toBeGreaterThan(1);
+    }
+    expect(services.migrate.healthcheck, "one-shot: exits 0").toBeUndefined();
   });
 
-  it("starts in order: postgres healthy -> migrate done -> backend (with engine healthy) -> web", () => {
+  it("runs the images scripts/build-docker-images.sh builds, tag latest by default", () => {
+    const built = dryRun("local", "latest")
+      .stdout.split("\n")
+      .map((l) => / -t (\S+) /.exec(l)?.[1])
+      .filter(Boolean);
+    expect(
+      Object.values(services)
+        .filter((s) => s.build)
+        .map((s) => s.image)
+        .sort(),
+    ).toEqual(built.sort());
+    const pushed = loadCompose(text, { ...secrets, HFT_REGISTRY: "docker.io/you/", HFT_TAG: "1.0.0" });
+    expect(pushed.services["hft-engine"].image).toBe("docker.io/you/hft-engine:1.0.0");
+  });
+
+  it("starts in order: postgres healthy -> migrate done -> hft-backend (with hft-engine healthy) -> hft-frontend", () => {
     expect(services.migrate.depends_on).toEqual({ postgres: { condition: "service_healthy" } });
-    expect(services.backend.depends_on).toEqual({
+    expect(services["hft-backend"].depends_on).toEqual({
       migrate: { condition: "service_completed_successfully" },
-      engine: { condition: "service_healthy" },
+      "hft-engine": { condition: "service_healthy" },
     });
-    expect(services.web.depends_on).toEqual({ backend: { condition: "service_healthy" } });
+    expect(services["hft-frontend"].depends_on).toEqual({ "hft-backend": { condition: "service_healthy" } });
+    expect(services["hft-backend"].environment?.ENGINE_ADDR).toBe("hft-engine:50051");
+    expect(services["hft-frontend"].environment?.BACKEND_URL).toBe("http://hft-backend:8000");
   });
 
-  it("every service is non-root, read-only, without capabilities, published on loopback only", () => {
+  it("publishes 5432, 50051, 8000 and 3000 on 127.0.0.1 only (ephemeral when the HFT_*_PORT variable is empty)", () => {
+    expect(Object.fromEntries(Object.entries(services).map(([n, s]) => [n, s.ports ?? []]))).toEqual({
+      postgres: ["127.0.0.1:5432:5432"],
+      migrate: [],
+      "hft-engine": ["127.0.0.1:50051:50051"],
+      "hft-backend": ["127.0.0.1:8000:8000"],
+      "hft-frontend": ["127.0.0.1:3000:3000"],
+    });
+    const check = loadCompose(text, { ...secrets, HFT_ENGINE_PORT: "" });
+    expect(check.services["hft-engine"].ports).toEqual(["127.0.0.1::50051"]);
+  });
+
+  it("every service is non-root, read-only, without capabilities", () => {
     for (const [name, s] of Object.entries(services)) {
       expect(s.read_only, name).toBe(true);
       expect(s.cap_drop, name).toEqual(["ALL"]);
       expect(s.user, name).toMatch(/^[1-9]\d*:[1-9]\d*$/);
-      for (const p of s.ports ?? []) expect(p, name).toMatch(/^127\.0\.0\.1:/);
     }
   });
 
-  it("holds no secret values: passwords and signing keys are required variables", () => {
-    const env = Object.values(services).flatMap((s) => Object.entries(s.environment ?? {}));
-    const secrets = env.filter(([k]) => /PASSWORD|SECRET|DATABASE_URL/.test(k));
-    expect(secrets.length).toBeGreaterThanOrEqual(4);
-    for (const [k, value] of secrets) expect(value, k).toMatch(/\$\{[A-Z_]+:\?[^}]+\}/);
+  it("PostgreSQL: user trading_user, database trading_db, pg_isready as the healthcheck, backend and migrate use it", () => {
+    const pg = services.postgres;
+    expect(pg.environment).toMatchObject({ POSTGRES_USER: "trading_user", POSTGRES_DB: "trading_db" });
+    expect(pg.healthcheck?.test.join(" ")).toMatch(/pg_isready .*-U trading_user -d trading_db/);
+    const url = "postgresql://trading_user:pw0123abcd@postgres:5432/trading_db";
+    expect(services.migrate.environment?.DATABASE_URL).toBe(url);
+    expect(services["hft-backend"].environment?.DATABASE_URL).toBe(url);
+  });
+
+  it("holds no secret values: they are required variables whose error names scripts/compose-env.sh", () => {
+    const raw = parse(text, { merge: true }) as ComposeFile;
+    const env = Object.values(raw.services).flatMap((s) => Object.entries(s.environment ?? {}));
+    const withSecrets = env.filter(([k]) => /PASSWORD|SECRET|DATABASE_URL/.test(k));
+    expect(withSecrets.length).toBeGreaterThanOrEqual(4);
+    for (const [k, value] of withSecrets)
+      expect(value, k).toMatch(/\$\{[A-Z_]+:\?[^}]*scripts\/compose-env\.sh[^}]*\}/);
+    expect(() => loadCompose(text, {})).toThrow(/POSTGRES_PASSWORD .*scripts\/compose-env\.sh/);
+    expect(() => loadCompose(text, { POSTGRES_PASSWORD: "x" })).toThrow(
+      /AUTH_SECRET .*scripts\/compose-env\.sh/,
+    );
+  });
+
+  it("engine and backend also log to /var/log/trading (a named volume), which their configs accept as LOG_FILE", () => {
+    expect(services["hft-engine"].environment?.LOG_FILE).toBe("/var/log/trading/engine.log");
+    expect(services["hft-backend"].environment?.LOG_FILE).toBe("/var/log/trading/backend.log");
+    for (const name of ["hft-engine", "hft-backend"]) {
+      const mount = services[name].volumes?.find((v) => v.endsWith(":/var/log/trading"));
+      expect(mount, name).toBeDefined();
+      expect(Object.keys(compose.volumes)).toContain(mount!.split(":")[0]);
+    }
+    expect(read("services/engine/src/config/index.ts")).toMatch(/name: "LOG_FILE"/);
+    expect(read("services/backend/src/config/index.ts")).toMatch(/\bLOG_FILE: z\./);
+  });
+
+  it("performance tuning of the guide: engine 2 CPUs + 1G reserved and capped, backend WORKER_THREADS=4, MAX_POOL_SIZE=100", () => {
+    const engine = services["hft-engine"];
+    const resources = { cpus: "2", memory: "1G" };
+    expect(engine.deploy?.resources).toEqual({ limits: resources, reservations: resources });
+    expect(engine.cpuset).toBe("");
+    expect(loadCompose(text, { ...secrets, HFT_ENGINE_CPUSET: "2-3" }).services["hft-engine"].cpuset).toBe(
+      "2-3",
+    );
+    expect(
+      loadCompose(text, { ...secrets, HFT_ENGINE_CPUS: "1" }).services["hft-engine"].deploy?.resources?.limits
+        ?.cpus,
+    ).toBe("1");
+    const backend = services["hft-backend"].environment ?? {};
+    expect(backend).toMatchObject({ WORKER_THREADS: "4", MAX_POOL_SIZE: "100" });
+    // The names are the backend's real settings, and PostgreSQL allows the pool plus a few other sessions.
+    const config = read("services/backend/src/config/index.ts");
+    expect(config).toMatch(/\bWORKER_THREADS: z\./);
+    expect(config).toMatch(/\bMAX_POOL_SIZE: z\./);
+    const maxConnections = Number(
+      /max_connections=(\d+)/.exec(services.postgres.command?.join(" ") ?? "")?.[1],
+    );
+    expect(maxConnections).toBeGreaterThanOrEqual(Number(backend.MAX_POOL_SIZE) + 10);
   });
 
   it("builds from the Dockerfiles and targets that exist", () => {
@@ -136,37 +269,61 @@ describe("docker-compose.yml", () => {
   });
 });
 
-describe("scripts/build-docker-images.sh", () => {
+describe("scripts/build-docker-images.sh and scripts/compose-env.sh", () => {
   const script = join(repoRoot, "scripts", "build-docker-images.sh");
-  const dryRun = (...args: string[]) => run("bash", [script, ...args], { env: { DRY_RUN: "1" } });
-
-  it("passes bash -n", () => {
-    expect(run("bash", ["-n", script]).status).toBe(0);
+  it("pass bash -n (and shellcheck when installed)", () => {
+    const scripts = [script, join(repoRoot, "scripts", "compose-env.sh")];
+    for (const s of scripts) expect(run("bash", ["-n", s]).status, s).toBe(0);
+    const shellcheck = findTool("shellcheck");
+    if (shellcheck) expect(run(shellcheck, scripts)).toMatchObject({ status: 0, stdout: "" });
   });
 
-  it("builds the four images locally without pushing, and pushes them when a registry is given", () => {
-    const local = dryRun("local", "t1");
-    expect(local.status).toBe(0);
-    const builds = local.stdout.split("\n").filter((l) => l.startsWith("+ docker build"));
+  it("builds hft-engine, hft-backend, hft-backend-migrate, hft-frontend locally, then checks them (no push)", () => {
+    const local = dryRun("local", "latest");
+    expect(local.status, local.stderr).toBe(0);
+    const lines = local.stdout.split("\n");
+    const builds = lines.filter((l) => l.startsWith("+ docker build"));
     expect(builds.map((l) => / -t (\S+)/.exec(l)?.[1]).sort()).toEqual([
-      "hft-backend-migrate:t1",
-      "hft-backend:t1",
-      "hft-engine:t1",
-      "hft-web:t1",
+      "hft-backend-migrate:latest",
+      "hft-backend:latest",
+      "hft-engine:latest",
+      "hft-frontend:latest",
     ]);
     expect(local.stdout).not.toContain("docker push");
-    const pushed = dryRun("registry.example:5000/team/", "t2");
+    // "Run all health checks": image inspect, then the compose stack under its own project, probed.
+    expect(lines.filter((l) => l.startsWith("+ docker image inspect"))).toHaveLength(4);
+    const compose = lines.filter((l) => l.includes(" -p hft-platform-check -f docker-compose.yml "));
+    expect(compose.map((l) => l.replace(/^.* -f docker-compose\.yml /, ""))).toEqual([
+      "up -d --no-build",
+      "ps",
+      "exec -T hft-engine grpcurl -plaintext localhost:50051 trading.pb.TradingEngine/HealthCheck",
+      "exec -T postgres pg_isready -U trading_user",
+      "exec -T hft-engine tail -n 1 /var/log/trading/engine.log",
+      "exec -T hft-backend tail -n 1 /var/log/trading/backend.log",
+    ]);
+    expect(dryRun("local").stdout, "default tag: latest").toContain("-t hft-engine:latest ");
+    const skipped = dryRunWith({ CHECKS: "0" }, "local", "t1");
+    expect(skipped.stdout).not.toMatch(/^\+ docker (image inspect|compose)/m);
+  });
+
+  it("pushes REGISTRY/NAME:TAG when a registry is given (and runs no local checks)", () => {
+    const pushed = dryRun("docker.io/yourusername", "1.0.0");
+    expect(pushed.status, pushed.stderr).toBe(0);
     expect(
       pushed.stdout
         .split("\n")
         .filter((l) => l.startsWith("+ docker push"))
         .sort(),
     ).toEqual([
-      "+ docker push registry.example:5000/team/hft-backend-migrate:t2",
-      "+ docker push registry.example:5000/team/hft-backend:t2",
-      "+ docker push registry.example:5000/team/hft-engine:t2",
-      "+ docker push registry.example:5000/team/hft-web:t2",
+      "+ docker push docker.io/yourusername/hft-backend-migrate:1.0.0",
+      "+ docker push docker.io/yourusername/hft-backend:1.0.0",
+      "+ docker push docker.io/yourusername/hft-engine:1.0.0",
+      "+ docker push docker.io/yourusername/hft-frontend:1.0.0",
     ]);
+    expect(pushed.stdout).not.toMatch(/^\+ docker (image inspect|compose)/m);
+    expect(dryRun("my-registry.io:5000/team/", "t2").stdout).toContain(
+      "+ docker push my-registry.io:5000/team/hft-frontend:t2",
+    );
   });
 
   it("rejects a malformed registry or tag with exit code 2", () => {
@@ -175,6 +332,49 @@ describe("scripts/build-docker-images.sh", () => {
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/invalid (registry|tag)/);
     }
+  });
+
+  it("creates a private .env with random secrets that docker-compose.yml resolves with, and keeps it after", () => {
+    // A copy of what the scripts read, so the repository's own .env is never touched.
+    const copy = mkdtempSync(join(tmpdir(), "hft-compose-env-"));
+    try {
+      for (const f of [
+        "scripts/build-docker-images.sh",
+        "scripts/compose-env.sh",
+        "charts/hft-platform/Chart.yaml",
+      ])
+        cpSync(join(repoRoot, f), join(copy, f), { recursive: true });
+      const envFile = join(copy, ".env");
+      const first = run("bash", [join(copy, "scripts", "build-docker-images.sh"), "local", "latest"], {
+        env: { DRY_RUN: "1", HFT_ENV_FILE: "" },
+      });
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toContain("compose-env: wrote POSTGRES_PASSWORD AUTH_SECRET");
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      const env = parseEnvFile(readFileSync(envFile, "utf8"));
+      expect(env.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{48}$/);
+      expect(env.AUTH_SECRET).toMatch(/^[0-9a-f]{64}$/);
+      for (const value of [env.POSTGRES_PASSWORD, env.AUTH_SECRET]) expect(first.stdout).not.toContain(value);
+      const resolved = loadCompose(read("docker-compose.yml"), env);
+      expect(resolved.services["hft-backend"].environment?.AUTH_SECRET).toBe(env.AUTH_SECRET);
+      expect(resolved.services.postgres.environment?.POSTGRES_PASSWORD).toBe(env.POSTGRES_PASSWORD);
+
+      // Kept on the next build: a new password would lock the backend out of the existing database volume.
+      const second = run("bash", [join(copy, "scripts", "build-docker-images.sh"), "local", "latest"], {
+        env: { DRY_RUN: "1", HFT_ENV_FILE: "" },
+      });
+      expect(second.stdout).toContain("already has every secret (kept)");
+      expect(parseEnvFile(readFileSync(envFile, "utf8"))).toEqual(env);
+      // Another checkout gets other values.
+      const other = join(copy, "other.env");
+      run("bash", [join(copy, "scripts", "compose-env.sh"), other]);
+      expect(parseEnvFile(readFileSync(other, "utf8")).AUTH_SECRET).not.toBe(env.AUTH_SECRET);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // Never committed, never in a build context.
+    expect(run("git", ["check-ignore", "-q", ".env"], { cwd: repoRoot }).status).toBe(0);
+    expect(read(".dockerignore").split("\n")).toContain(".env");
   });
 
   const helm = checkTools(["helm"]);
@@ -201,4 +401,75 @@ describe("scripts/build-docker-images.sh", () => {
       expect([...chartImages].sort()).toEqual(built.sort());
     },
   );
+
+  // The checks' control flow against a stand-in docker CLI (there is no Docker engine here): it must pass when
+  // every image and service is fine, fail when one is not, and always remove its stack.
+  describe("checks after a local build (stand-in docker CLI)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hft-fake-docker-"));
+    const fake = join(dir, "docker");
+    const calls = join(dir, "calls.log");
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(
+      fake,
+      `#!/usr/bin/env bash
+echo "$*" >>"${calls}"
+case " $* " in
+  *" compose version "*) echo "Docker Compose version v2.40.0" ;;
+  *" info "*) echo 8 ;;
+  *" image inspect "*) echo "\${FAKE_USER:-1000:1000} \${FAKE_HEALTH:-healthcheck}" ;;
+  *" ps -q "*) echo "id-\${@: -1}" ;;
+  *" inspect --format {{.State.Health.Status}} "*)
+    [[ "\${@: -1}" == "id-\${FAKE_UNHEALTHY:-none}" ]] && echo unhealthy || echo healthy ;;
+esac
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    const build = (env: Record<string, string> = {}) => {
+      writeFileSync(calls, "");
+      const r = run("bash", [script, "local", "t9"], {
+        env: { DOCKER: fake, HFT_ENV_FILE: join(dir, ".env"), CHECK_TIMEOUT: "2", ...env },
+      });
+      return { ...r, calls: readFileSync(calls, "utf8").trim().split("\n") };
+    };
+
+    it("passes: images inspected, stack up, healthy, probed, removed", () => {
+      const r = build();
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("image and stack checks passed");
+      expect(r.calls.filter((c) => c.startsWith("image inspect"))).toHaveLength(4);
+      const compose = r.calls
+        .filter((c) => c.startsWith("compose ") && !c.includes(" ps -q "))
+        .map((c) => c.replace(/^.* -f docker-compose\.yml /, ""));
+      expect(compose).toEqual([
+        "compose version",
+        "up -d --no-build",
+        "ps",
+        "exec -T hft-engine grpcurl -plaintext localhost:50051 trading.pb.TradingEngine/HealthCheck",
+        "exec -T postgres pg_isready -U trading_user",
+        "exec -T hft-engine tail -n 1 /var/log/trading/engine.log",
+        "exec -T hft-backend tail -n 1 /var/log/trading/backend.log",
+        "down -v --remove-orphans",
+      ]);
+      expect(r.calls.find((c) => c.includes(" up -d"))).toMatch(
+        /^compose --env-file \S+\.env -p hft-platform-check /,
+      );
+    });
+
+    it("fails on an image running as root or without HEALTHCHECK", () => {
+      const root = build({ FAKE_USER: "0" });
+      expect(root.status).toBe(1);
+      expect(root.stderr).toMatch(/CHECK FAILED: hft-engine:t9: runs as '0'/);
+      const noHealth = build({ FAKE_HEALTH: "none" });
+      expect(noHealth.status).toBe(1);
+      expect(noHealth.stderr).toMatch(/CHECK FAILED: hft-engine:t9: no HEALTHCHECK/);
+    });
+
+    it("fails when a service does not become healthy, and still removes the stack", () => {
+      const r = build({ FAKE_UNHEALTHY: "hft-backend" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/CHECK FAILED: hft-backend is 'unhealthy' after 2s/);
+      expect(r.calls.at(-1)).toMatch(/ down -v --remove-orphans$/);
+    });
+  });
 });

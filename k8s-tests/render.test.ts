@@ -140,7 +140,7 @@ describe.skipIf(tools.skip)("helm chart renders and validates", () => {
     });
     expect(images.find((c) => c.name === "engine")?.image).toBe("reg.example:5000/team/hft-engine:e1");
     const local = helmTemplate(helm, ["--set", "image.registry=,image.tag=ci"]);
-    expect(JSON.stringify(local)).toContain('"image":"hft-web:ci"');
+    expect(JSON.stringify(local)).toContain('"image":"hft-frontend:ci"');
   });
 
   it("engine core count is configurable and stays Guaranteed; dedicated-node scheduling is passed through", () => {

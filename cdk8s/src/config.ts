@@ -114,7 +114,7 @@ export function defaultConfig(): PlatformConfig {
       tolerations: [],
     },
     web: {
-      repository: "hft-web",
+      repository: "hft-frontend",
       replicas: 2,
       port: 3000,
       resources: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "1", memory: "512Mi" } },

@@ -2,8 +2,9 @@
 // check that what the image runs works from what the image contains: the stages' `npm ci` commands, COPY
 // lists, ENV, WORKDIR, USER, ENTRYPOINT and HEALTHCHECK are taken from the Dockerfile itself and replayed in a
 // temp dir standing for /app. Not replayed: base image contents (the test machine's Node 22 and tools stand in),
-// stages not on node (the Go stage building grpc-health-probe: scripts/install-k8s-tools.sh builds the same
-// version), `npm cache clean` (it would wipe the developer's cache) and apt-get.
+// stages not on node (the Go stage building grpc-health-probe and grpcurl: scripts/install-k8s-tools.sh builds
+// the same versions), `npm cache clean` (it would wipe the developer's cache), apt-get and directories created
+// outside /app.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -175,6 +176,11 @@ export function emulateImage(dockerfile: string, target: string): EmulatedImage 
         case "RUN": {
           if (/apt-get/.test(args)) {
             log.push(`skipped RUN with apt-get: ${args.slice(0, 60)}`);
+            break;
+          }
+          // Directories outside /app (the log dir): image layout that must not be created on the test machine.
+          if (/^install -d\b/.test(args) && !args.includes(APP)) {
+            log.push(`skipped RUN outside ${APP}: ${args.slice(0, 60)}`);
             break;
           }
           const cmd = args
