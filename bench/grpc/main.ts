@@ -3,7 +3,7 @@
 // child process started exactly as operators start it (main.ts), liquidity provider off.
 // `npm run bench:grpc -- --help`.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type ClientDuplexStream, credentials } from "@grpc/grpc-js";
@@ -53,6 +53,9 @@ Options:
   --repeats N          runs per batch size, the median is reported (default 3; quick 1)
   --seed N             PRNG seed (default 42)
   --engine-node-arg A  extra node flag for the engine process, repeatable (e.g. --cpu-prof)
+  --no-priority        do not raise the scheduling priority (default on Linux when permitted: the benchmark
+                       re-runs itself in its own session and sets nice -20 for itself, its autogroup and the
+                       engine it starts, like bench:engine)
   --json               print one JSON object as the last line of stdout:
                        {"stream_orders_per_s","unary_orders_per_s","ack_p50_us","ack_p99_us",...}
   --help               this text
@@ -68,6 +71,7 @@ interface Options {
   repeats: number;
   seed: number;
   engineNodeArgs: string[];
+  priority: boolean;
   json: boolean;
 }
 
@@ -83,6 +87,7 @@ function parse(argv: string[]): Options | undefined {
     repeats: quick ? 1 : 3,
     seed: 42,
     engineNodeArgs: [],
+    priority: true,
     json: false,
   };
   const int = (flag: string, v: string | undefined): number => {
@@ -127,6 +132,9 @@ function parse(argv: string[]): Options | undefined {
         o.engineNodeArgs.push(v);
         break;
       }
+      case "--no-priority":
+        o.priority = false;
+        break;
       case "--repeats":
         o.repeats = int(a, argv[++i]);
         break;
@@ -350,7 +358,7 @@ async function streamThroughput(
 }
 
 /**
- * Baseline without transport: encode -> decode -> execute -> encode -> decode, all on this thread, on a fresh
+ * Baseline without transport: encode -> decode -> execute -> encode -> decode, all on this thread, on a
  * runtime with the engine's default config. The gRPC path splits this work over two processes (client and
  * server), so on two idle cores it can approach but hardly exceed ~2x this rate.
  */
@@ -359,8 +367,10 @@ function inProcess(o: Options, size: number, seed: number): { ordersPerS: number
     ENGINE_LIQUIDITY_PROVIDER: "false",
     ENGINE_MAX_OPEN_ORDERS: "10000000",
   });
+  // one runtime for warm-up and measurement, like the engine process (a fresh one would page in its order pool
+  // inside the timed run)
+  const rt = new EngineRuntime(config);
   const run = (all: CommandBatch[]) => {
-    const rt = new EngineRuntime(config);
     let reports = 0;
     const t0 = nowNs();
     for (const b of all) {
@@ -454,12 +464,57 @@ async function unaryAckLatency(
 
 // ------------------------------------------------------------------------------------------------ main
 
+/**
+ * On a shared machine other processes' load dominates a throughput figure. Linux shares the CPU fairly between
+ * sessions ("autogroups"), so the benchmark re-runs itself as the leader of its own session and raises its nice
+ * value and its autogroup's; the engine child inherits both. Everything vanishes with the processes.
+ */
+function raisePriority(enabled: boolean): string {
+  if (!enabled) return `nice ${os.getPriority()} (not changed: --no-priority)`;
+  const done: string[] = [];
+  try {
+    os.setPriority(-20);
+    done.push("nice -20");
+  } catch {
+    done.push(`nice ${os.getPriority()} (could not raise: not permitted)`);
+  }
+  if (process.env.HFT_BENCH_OWN_SESSION === "1") {
+    try {
+      writeFileSync("/proc/self/autogroup", "-20");
+      done.push("own session autogroup nice -20");
+    } catch {
+      done.push("autogroup unchanged (not permitted)");
+    }
+  }
+  return done.join(", ");
+}
+
+/** Re-run in a detached child (own session) when raising priority on Linux; true when the child ran. */
+function runInOwnSession(o: Options): boolean {
+  if (!o.priority || process.env.HFT_BENCH_OWN_SESSION !== undefined || process.platform !== "linux")
+    return false;
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: "inherit",
+    env: { ...process.env, HFT_BENCH_OWN_SESSION: "1" },
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal !== null ? 1 : 0)));
+  child.on("error", (e) => {
+    process.stderr.write(`could not start the benchmark in its own session: ${e.message}\n`);
+    process.exit(1);
+  });
+  return true;
+}
+
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   if (o === undefined) {
     process.stdout.write(HELP);
     return;
   }
+  if (runInOwnSession(o)) return;
+  const priority = raisePriority(o.priority);
   const cpus = os.cpus();
   log(
     `machine: ${cpus.length} x ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`,
@@ -469,7 +524,9 @@ async function main(): Promise<void> {
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ");
-  log(`load average at start: ${load()} (the machine may be shared: compare ratios, not absolute rates)`);
+  log(
+    `load average at start: ${load()} (the machine may be shared: compare ratios, not absolute rates); ${priority}`,
+  );
   const baseSize = o.batchSizes.includes(1000) ? 1000 : o.batchSizes[0];
   const base = inProcess(o, baseSize, o.seed);
   log(
@@ -561,6 +618,7 @@ async function main(): Promise<void> {
         unary_ack_p50_us: unaryAck.p50_us,
         unary_ack_p99_us: unaryAck.p99_us,
         engine_exit_code: code,
+        priority,
       });
     }
   } finally {
