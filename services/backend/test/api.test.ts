@@ -128,6 +128,39 @@ describe("authentication", () => {
     }
   });
 
+  it("repeated failed logins are rate limited (429 RATE_LIMITED), per user", async () => {
+    await stack.user({ username: "locked", password: "right-password" });
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      codes.push(
+        (await anon("POST", "/api/v1/auth/login", { username: "locked", password: "wrong" })).status,
+      );
+    }
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(codes[10]).toBe(429);
+    const right = await anon<Err>("POST", "/api/v1/auth/login", {
+      username: "locked",
+      password: "right-password",
+    });
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe("RATE_LIMITED");
+    // another user from the same address is not affected
+    const other = await anon("POST", "/api/v1/auth/login", { username: "alice", password: "password-123" });
+    expect(other.status).toBe(200);
+  });
+
+  it("a revoked API key stops working at once", async () => {
+    const k = await A<{ id: string; key: string }>("POST", "/api/v1/auth/api-keys", { label: "short-lived" });
+    const api = client(stack.url, k.body.key);
+    expect((await api("GET", "/api/v1/auth/me")).status).toBe(200);
+    expect((await B<Err>("DELETE", `/api/v1/auth/api-keys/${k.body.id}`)).status).toBe(404);
+    const del = await A<{ revokedAt: string }>("DELETE", `/api/v1/auth/api-keys/${k.body.id}`);
+    expect(del.status).toBe(200);
+    expect(del.body.revokedAt).toBeTruthy();
+    expect((await api<Err>("GET", "/api/v1/auth/me")).status).toBe(401);
+    expect((await A("DELETE", `/api/v1/auth/api-keys/${k.body.id}`)).status).toBe(404);
+  });
+
   it("a new API key works and is shown once", async () => {
     const r = await A<{ key: string; prefix: string }>("POST", "/api/v1/auth/api-keys", { label: "bot" });
     expect(r.status).toBe(201);

@@ -546,6 +546,20 @@ const cases: Case[] = [
     status: 400,
     code: "VALIDATION_ERROR",
   },
+  {
+    name: "revoke: bad key id",
+    method: "DELETE",
+    path: "/api/v1/auth/api-keys/x1",
+    status: 400,
+    code: "VALIDATION_ERROR",
+  },
+  {
+    name: "revoke: unknown key",
+    method: "DELETE",
+    path: "/api/v1/auth/api-keys/999999",
+    status: 404,
+    code: "NOT_FOUND",
+  },
   // --- market data
   {
     name: "book: unknown symbol",

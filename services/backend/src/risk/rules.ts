@@ -113,6 +113,11 @@ export class TokenBucket {
     this.burst = burst;
     this.tokens = Math.min(this.tokens, burst);
   }
+  /** tokens available now (without taking one) */
+  available(now = Date.now()): number {
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    return Math.min(this.burst, this.tokens + elapsed * this.rate);
+  }
   take(now = Date.now()): boolean {
     const elapsed = Math.max(0, now - this.last) / 1000;
     this.last = now;

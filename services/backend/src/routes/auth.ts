@@ -12,13 +12,36 @@ import { authenticated } from "../app.js";
 import { newApiKey, signToken, verifyPassword } from "../auth/crypto.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../errors.js";
-import { type App, principalOf, responses } from "../http/types.js";
+import { type App, parseId, principalOf, responses } from "../http/types.js";
+import { TokenBucket } from "../risk/rules.js";
 
 export function userView(u: { id: bigint; username: string; role: "USER" | "ADMIN"; createdAt: Date }) {
   return { id: u.id.toString(), username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
 }
 
+/**
+ * Failed logins per (client address, username): 10 in a burst, then one per 6 s (bounded map; cleared when
+ * full). Keyed by both so users behind one proxy (the web server) do not lock each other out.
+ */
+class LoginLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  allow(key: string): boolean {
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= 10_000) this.buckets.clear();
+      b = new TokenBucket(1 / 6, 10);
+      this.buckets.set(key, b);
+    }
+    return b.take();
+  }
+  peek(key: string): boolean {
+    const b = this.buckets.get(key);
+    return b === undefined || b.available() >= 1;
+  }
+}
+
 export function registerAuthRoutes(app: App, ctx: AppContext): void {
+  const limiter = new LoginLimiter();
   app.post(
     "/api/v1/auth/login",
     {
@@ -31,10 +54,21 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
+      const limitKey = `${req.ip}|${req.body.username}`;
+      if (!limiter.peek(limitKey)) {
+        throw new ApiError(
+          429,
+          "RATE_LIMITED",
+          "too many failed logins for this user from this address, try again later",
+        );
+      }
       const user = await ctx.prisma.user.findUnique({ where: { username: req.body.username } });
       // Same answer for an unknown user and a wrong password: no user enumeration.
       const ok = user !== null && (await verifyPassword(req.body.password, user.passwordHash));
-      if (!user || !ok) throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password");
+      if (!user || !ok) {
+        limiter.allow(limitKey); // only failures spend tokens
+        throw new ApiError(401, "INVALID_CREDENTIALS", "wrong username or password");
+      }
       const exp = Math.floor(Date.now() / 1000) + ctx.config.TOKEN_TTL_SECONDS;
       const token = signToken({ sub: user.id.toString(), role: user.role, exp }, ctx.authSecret);
       return {
@@ -82,6 +116,27 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
         });
         reply.status(201);
         return { ...apiKeyView(row), key: key.key };
+      },
+    );
+
+    scope.delete(
+      "/api/v1/auth/api-keys/:keyId",
+      {
+        schema: {
+          tags: ["auth"],
+          summary: "Revoke one of the caller's API keys (effective immediately)",
+          params: z.object({ keyId: z.string().regex(/^\d{1,19}$/, "keyId must be a decimal integer") }),
+          response: responses({ 200: ApiKeyInfo.extend({ revokedAt: z.string() }) }),
+        },
+      },
+      async (req) => {
+        const p = principalOf(req);
+        const id = parseId(req.params.keyId, "API key");
+        const row = await ctx.prisma.apiKey.findFirst({ where: { id, userId: p.userId, revokedAt: null } });
+        if (!row) throw new ApiError(404, "NOT_FOUND", "API key not found");
+        const revoked = await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        ctx.auth.invalidate();
+        return { ...apiKeyView(revoked), revokedAt: (revoked.revokedAt ?? new Date()).toISOString() };
       },
     );
 
