@@ -299,6 +299,33 @@ describe("orders", () => {
     expect(rows).toEqual([{ status: "CANCELLED" }]);
   });
 
+  it("an order the engine took just before the stream broke is adopted with its clientOrderId (retry = duplicate)", async () => {
+    const { engine, core } = stack.backend.ctx;
+    const send = engine.send.bind(engine);
+    // Break the stream (as far as the backend knows) right after the command has gone out, before its report.
+    engine.send = (cmd) => {
+      send(cmd);
+      engine.send = send;
+      setImmediate(() => engine.onStreamDown(new Error("test: stream broke")));
+    };
+    const first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "limbo-1" }));
+    expect(first.status).toBe(503);
+    expect(first.body.error.code).toBe("ENGINE_UNAVAILABLE");
+    // What the wire does on reconnect: reconcile with the engine, then take orders again.
+    await core.reconcile();
+    core.ready = true;
+    const retry = await A<OrderResponse>("POST", "/api/v1/orders", limit({ clientOrderId: "limbo-1" }));
+    expect(retry.status).toBe(200);
+    expect(retry.body.duplicate).toBe(true);
+    const rows = await stack.sql(`SELECT id FROM orders WHERE client_order_id = 'limbo-1'`);
+    expect(rows.length).toBe(1);
+    const inEngine = (await engine.getOpenOrders(alice.userId)).filter(
+      (r) => r.clientOrderId === retry.body.order.id,
+    );
+    expect(inEngine.length).toBe(1);
+    await A("DELETE", `/api/v1/orders/${retry.body.order.id}`);
+  });
+
   it("users never see, cancel or modify each other's orders", async () => {
     const mine = await A<OrderResponse>("POST", "/api/v1/orders", limit());
     const id = mine.body.order.id;

@@ -78,6 +78,8 @@ export class TradingCore {
   /** open or in-flight orders by backend id (= the engine's client_order_id) */
   private readonly orders = new Map<bigint, OrderState>();
   private readonly pending = new Map<number, Pending>();
+  /** new orders whose fate was unknown when the engine stream broke, until the next reconciliation */
+  private readonly limbo = new Map<bigint, OrderState>();
   private nextRequestId = 1;
   private reconciling: Promise<void> | null = null;
   ready = false;
@@ -567,6 +569,9 @@ export class TradingCore {
       this.log.warn({ err: err.message, pending: this.pending.size }, "engine stream down");
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
+      // The engine may have taken a new order before the stream broke: remember what only we know about it
+      // (client order id, post-only, creation time) so reconciliation can adopt it faithfully.
+      if (p.kind === "new") this.limbo.set(p.order.id, { ...p.order });
       p.reject(new ApiError(503, "ENGINE_UNAVAILABLE", "lost the connection to the matching engine"));
     }
   }
@@ -844,7 +849,9 @@ export class TradingCore {
       const u = await this.user(account);
       let o = this.orders.get(id);
       if (!o) {
-        const row = await this.prisma.order.findUnique({ where: { id } });
+        const row =
+          (await this.prisma.order.findUnique({ where: { id } })) ??
+          (this.limbo.get(id)?.userId === account ? (this.limbo.get(id) ?? null) : null);
         if (row && row.userId !== account) continue;
         const now = new Date();
         o = {
@@ -937,6 +944,7 @@ export class TradingCore {
       );
     }
     await this.writer.commit(unit);
+    this.limbo.clear();
     this.metrics.openOrders.set(this.openOrderCount);
     this.log.info({ engineOpen: engineOpen.length, adopted, closed, booked }, "reconciled with the engine");
   }
