@@ -168,5 +168,5 @@ describe("running engine", () => {
     } finally {
       client.close();
     }
-  });
+  }, 120_000); // a cold tsx start on a loaded machine can take tens of seconds
 });
