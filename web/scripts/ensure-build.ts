@@ -52,8 +52,8 @@ export function buildIsFresh(): boolean {
 }
 
 /** Runs `next build` unless the build is fresh. Returns true when it built. */
-export function ensureBuild(log: (line: string) => void = console.log): boolean {
-  if (buildIsFresh()) {
+export function ensureBuild(log: (line: string) => void = console.log, force = false): boolean {
+  if (!force && buildIsFresh()) {
     log("web: production build is up to date");
     return false;
   }
@@ -69,4 +69,5 @@ export function ensureBuild(log: (line: string) => void = console.log): boolean 
   return true;
 }
 
-if (process.argv[1]?.endsWith("ensure-build.ts")) ensureBuild();
+// `tsx scripts/ensure-build.ts [--force]` (`npm run build` passes --force: always build, and record the hash)
+if (process.argv[1]?.endsWith("ensure-build.ts")) ensureBuild(console.log, process.argv.includes("--force"));
