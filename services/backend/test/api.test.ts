@@ -76,6 +76,34 @@ describe("system endpoints", () => {
     expect((await anon("GET", "/docs")).status).toBe(200);
   });
 
+  it("GET /metrics exposes hft_ metrics in Prometheus naming, incl. the 1 µs..1 s order-to-ack histogram", async () => {
+    await A("POST", "/api/v1/orders", { symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "1" });
+    const r = await anon<string>("GET", "/metrics");
+    expect(r.status).toBe(200);
+    const text = r.body;
+    for (const name of [
+      "hft_backend_orders_received_total",
+      "hft_backend_orders_accepted_total",
+      "hft_backend_fills_total",
+      "hft_backend_order_ack_duration_seconds_bucket",
+      "hft_backend_db_write_duration_seconds_bucket",
+      "hft_backend_db_write_batch_size_bucket",
+      "hft_backend_open_orders",
+      "hft_backend_process_cpu_seconds_total",
+      "hft_backend_process_resident_memory_bytes",
+    ]) {
+      expect(text, name).toMatch(new RegExp(`^${name}(\\{| )`, "m"));
+    }
+    expect(text).toMatch(/^# TYPE hft_backend_grpc_errors_total counter$/m);
+    expect(text).toContain('hft_backend_order_ack_duration_seconds_bucket{le="0.000001"}');
+    expect(text).toContain('hft_backend_order_ack_duration_seconds_bucket{le="1"}');
+    // every metric is ours (prefixed) and counters end in _total
+    for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+      expect(m[1]).toMatch(/^hft_/);
+      if (m[2] === "counter") expect(m[1]).toMatch(/_total$/);
+    }
+  });
+
   it("the engine's reference price follows the price feed", async () => {
     const before = stack.backend.ctx.feed.lastUpdate?.getTime() ?? 0;
     await waitUntil(() => (stack.backend.ctx.feed.lastUpdate?.getTime() ?? 0) > before, "a feed tick");
