@@ -77,7 +77,13 @@ describe("system endpoints", () => {
   });
 
   it("GET /metrics exposes hft_ metrics in Prometheus naming, incl. the 1 µs..1 s order-to-ack histogram", async () => {
-    await A("POST", "/api/v1/orders", { symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "1" });
+    const m = await stack.user({ username: "metrics-user" });
+    await client(stack.url, m.apiKey)("POST", "/api/v1/orders", {
+      symbol: "AAPL",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "1",
+    });
     const r = await anon<string>("GET", "/metrics");
     expect(r.status).toBe(200);
     const text = r.body;
