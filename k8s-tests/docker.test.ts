@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type ComposeFile, loadCompose, parseEnvFile } from "./lib/compose.js";
+import { type ComposeFile, loadCompose, parseEnvFile, SEED_DEMO_SCRIPT } from "./lib/compose.js";
 import { checkDockerfile, parseDockerfile, stageChain } from "./lib/dockerfile.js";
 import { helmTemplate, repoRoot } from "./lib/render.js";
 import { checkTools, findTool, run } from "./lib/tools.js";
@@ -471,5 +471,40 @@ exit 0
       expect(r.stderr).toMatch(/CHECK FAILED: hft-backend is 'unhealthy' after 2s/);
       expect(r.calls.at(-1)).toMatch(/ down -v --remove-orphans$/);
     });
+  });
+});
+
+describe("docs/DOCKER.md", () => {
+  const doc = read("docs/DOCKER.md");
+
+  it("has every docker-compose command of the original platform guide, for our service names", () => {
+    for (const command of [
+      "./scripts/build-docker-images.sh local latest",
+      "./scripts/build-docker-images.sh docker.io/yourusername 1.0.0",
+      "docker-compose up -d",
+      "docker-compose ps",
+      "docker-compose logs -f",
+      ...["hft-engine", "hft-backend", "hft-frontend", "postgres"].map((s) => `docker-compose logs ${s}`),
+      "docker-compose exec hft-engine tail -f /var/log/trading/engine.log",
+      "docker-compose exec hft-backend tail -f /var/log/trading/backend.log",
+      "docker-compose exec hft-engine grpcurl -plaintext localhost:50051 trading.pb.TradingEngine/HealthCheck",
+      "grpcurl -plaintext localhost:50051 list",
+      "curl http://localhost:8000/health",
+      "curl http://localhost:8000/metrics | grep hft_",
+      "docker-compose exec postgres pg_isready -U trading_user",
+      "psql -h localhost -U trading_user -d trading_db",
+      "docker-compose build --no-cache hft-engine",
+      "docker-compose up -d hft-engine",
+      "docker-compose down",
+      "docker-compose down -v",
+      "docker rmi hft-engine hft-backend hft-frontend",
+    ])
+      expect(doc, command).toContain(command);
+  });
+
+  it("its demo-user command is the one images.test.ts runs in the replayed backend image", () => {
+    expect(doc).toContain(
+      `docker-compose exec hft-backend node --import tsx --input-type=module -e '${SEED_DEMO_SCRIPT}'`,
+    );
   });
 });

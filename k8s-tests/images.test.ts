@@ -4,12 +4,14 @@
 // (read-only for it) tree with only TMPDIR writable, HEALTHCHECK commands run as Docker would, SIGTERM exits 0.
 // The backend runs against a real PostgreSQL and the engine started from the engine image's tree.
 // (The web image needs a `next build`, too slow for this suite: the kind workflow runs it.)
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { applyMigrations, type StartedPostgres, startPostgres } from "@hft/devstack";
 import { afterAll, describe, expect, it } from "vitest";
+import { SEED_DEMO_SCRIPT } from "./lib/compose.js";
 import { freePort } from "./lib/controlplane.js";
 import {
   type EmulatedImage,
@@ -94,6 +96,33 @@ describe.skipIf(tools.skip)("images run from their own contents (Dockerfile repl
     );
     const user = runAsImageUser(image);
     if (user) expect(filesWrittenBy(join(image.root, "services"), user.uid)).toEqual([]);
+
+    // docs/DOCKER.md's demo user, created inside the running container with what the image contains:
+    //   docker-compose exec hft-backend node --import tsx --input-type=module -e '<SEED_DEMO_SCRIPT>'
+    const seed = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", SEED_DEMO_SCRIPT],
+      {
+        cwd: image.workdir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: "/nonexistent",
+          ...image.env,
+          TMPDIR: backend.tmp,
+          ...env,
+        },
+        encoding: "utf8",
+        timeout: 60_000,
+        ...(user ?? {}),
+      },
+    );
+    expect(seed.status, seed.stderr).toBe(0);
+    expect(seed.stdout).toMatch(/^user demo \/ demo-password, API key \S{20,}\n$/);
+    const apiKey = /API key (\S+)/.exec(seed.stdout)![1];
+    const me = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/auth/me`, {
+      headers: { "X-API-Key": apiKey },
+    });
+    expect(me.status, await me.clone().text()).toBe(200);
   });
 
   it("SIGTERM stops backend and engine gracefully (exit code 0)", async () => {

@@ -75,3 +75,8 @@ export interface ComposeFile {
 export function loadCompose(text: string, env: Env): ComposeFile {
   return parse(interpolate(text, env), { merge: true }) as ComposeFile;
 }
+
+/** The demo-user command of docs/DOCKER.md (kept identical to it). */
+export const SEED_DEMO_SCRIPT =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the template literal belongs to the script run in the container
+  'const { seedDemo } = await import("./services/backend/src/db/seed.ts"); const u = await seedDemo(process.env.DATABASE_URL); console.log(`user ${u.username} / demo-password, API key ${u.apiKey}`)';

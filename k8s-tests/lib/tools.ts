@@ -12,7 +12,8 @@ export type Tool =
   | "kubectl"
   | "actionlint"
   | "shellcheck"
-  | "grpc-health-probe";
+  | "grpc-health-probe"
+  | "grpcurl";
 
 export const toolsBin = process.env.HFT_TOOLS_BIN ?? join(homedir(), ".cache", "hft-platform", "bin");
 export const isCI = process.env.CI === "true" || process.env.CI === "1";
