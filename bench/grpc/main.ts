@@ -38,6 +38,9 @@ port and measures, in the same run:
      (every ReportBatch received and decoded) / wall time.
   2. Unary PlaceOrder throughput with N calls in flight (same order mix).
   3. Ack latency: one order at a time, client write -> its reports received (OrderStream batch of 1, and unary).
+The npm script runs this client with --max-semi-space-size=64 (a 64 MB young generation: the client allocates
+~500 bytes of decoded reports per order, and with the default young generation its frequent scavenges stalled
+the pipeline); the engine runs with Node's defaults.
 Baseline measured in the same run: the same orders through the engine runtime in this process with the same
 codec work (encode + decode commands, execute, encode + decode reports) but no transport, on one core; the
 stream figure is reported as a ratio of it (and of the unary figure).
