@@ -566,6 +566,24 @@ describe("WebSocket stream", () => {
         msgs.some((m) => m.type === "order" && (m.order as { id: string }).id === bobs.body.order.id),
       ).toBe(false);
       await B("DELETE", `/api/v1/orders/${bobs.body.order.id}`);
+      // a fill of one's own market order arrives as a "fill" message with the persisted fill id
+      const mkt = await A<OrderResponse>("POST", "/api/v1/orders", {
+        symbol: "AAPL",
+        side: "SELL",
+        type: "MARKET",
+        quantity: "1",
+      });
+      await waitUntil(
+        () =>
+          msgs.some(
+            (m) => m.type === "fill" && (m.fill as { orderId: string }).orderId === mkt.body.order.id,
+          ),
+        "the fill message",
+      );
+      const fillMsg = msgs.find(
+        (m) => m.type === "fill" && (m.fill as { orderId: string }).orderId === mkt.body.order.id,
+      );
+      expect((fillMsg?.fill as { id: string }).id).toBe(mkt.body.fills[0].id);
     } finally {
       ws.close();
     }
