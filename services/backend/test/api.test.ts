@@ -10,6 +10,14 @@ import type {
   RiskLimitsResponse,
   SymbolsResponse,
 } from "@hft/shared/api";
+import {
+  BookResponse,
+  CandlesResponse,
+  PricesResponse,
+  SymbolsResponse as SymbolsResponseSchema,
+  SystemStatusResponse,
+  TradesResponse,
+} from "@hft/shared/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { SeededUser } from "../src/db/seed.js";
@@ -593,6 +601,36 @@ describe("WebSocket stream", () => {
 function msftLimit() {
   return { price: fromUnits(Math.round(feedTicks("MSFT") * 0.95), "0.01"), quantity: "1" };
 }
+
+describe("read-only routes answer in the contract's shapes", () => {
+  it("status, symbols, prices, book, trades, candles, positions, keys, admin limits", async () => {
+    const status = await anon("GET", "/api/v1/system/status");
+    expect(status.status).toBe(200);
+    const st = SystemStatusResponse.parse(status.body);
+    expect(st.engine.streamConnected).toBe(true);
+    expect(st.persistence.mode).toBe("group");
+    expect(st.orderAckLatencyMs.count).toBeGreaterThan(0);
+    const syms = SymbolsResponseSchema.parse((await anon("GET", "/api/v1/symbols")).body);
+    expect(syms.symbols.map((x) => x.symbol)).toEqual(["AAPL", "AMZN", "GOOGL", "MSFT", "TSLA"]);
+    const prices = PricesResponse.parse((await anon("GET", "/api/v1/market/prices")).body);
+    expect(prices.prices.length).toBe(5);
+    const book = BookResponse.parse((await anon("GET", "/api/v1/market/AAPL/book?depth=3")).body);
+    expect(book.bids.length).toBeLessThanOrEqual(3);
+    expect(Number(book.bestBid)).toBeLessThan(Number(book.bestAsk));
+    expect(Number(book.midPrice)).toBeCloseTo((Number(book.bestBid) + Number(book.bestAsk)) / 2, 3);
+    const trades = TradesResponse.parse((await anon("GET", "/api/v1/market/AAPL/trades?limit=5")).body);
+    expect(trades.trades.length).toBeGreaterThan(0); // alice's market buys traded
+    const candles = CandlesResponse.parse(
+      (await anon("GET", "/api/v1/market/AAPL/candles?interval=1m")).body,
+    );
+    expect(candles.candles.length).toBeGreaterThan(0);
+    const keys = await A<{ apiKeys: { prefix: string }[] }>("GET", "/api/v1/auth/api-keys");
+    expect(keys.body.apiKeys.map((k) => k.prefix)).toContain(alice.apiKey.slice(0, 12));
+    const lim = await ADMIN<RiskLimitsResponse>("GET", `/api/v1/admin/users/${alice.userId}/risk-limits`);
+    expect(lim.status).toBe(200);
+    expect(lim.body.maxPositionQuantity).toBe("10000"); // defaults
+  });
+});
 
 describe("in-memory account state", () => {
   it("open quantity per symbol equals the open orders in the database, and the open-order gauge matches", async () => {
