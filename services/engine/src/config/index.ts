@@ -201,6 +201,12 @@ const fileSchema = z.strictObject({
       expiry_interval_ms: posInt.default(100),
     })
     .prefault({}),
+  // The original platform's config.yaml sized its memory pools here; accepted so those files load unchanged.
+  // memory.order_pool_size is the same setting as engine.order_pool_size (giving both with different values is
+  // an error). memory.fill_pool_size has no effect: fills are built per batch, not taken from a fixed pool.
+  memory: z
+    .strictObject({ order_pool_size: posInt.optional(), fill_pool_size: posInt.optional() })
+    .prefault({}),
   market_data: z
     .strictObject({ default_depth: posInt.max(1000).default(10), subscriber_buffer: posInt.default(10000) })
     .prefault({}),
@@ -326,6 +332,15 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = 
     throw new ConfigError(
       "config error: tls.ca: mTLS (ENGINE_TLS_CA) needs ENGINE_TLS_CERT and ENGINE_TLS_KEY",
     );
+  }
+  if (c.memory.order_pool_size !== undefined && !fromEnv.has("engine.order_pool_size")) {
+    const explicit = (obj.engine as Record<string, unknown> | undefined)?.order_pool_size;
+    if (explicit !== undefined && explicit !== c.memory.order_pool_size) {
+      throw new ConfigError(
+        "config error: memory.order_pool_size: differs from engine.order_pool_size (they are the same setting; give one)",
+      );
+    }
+    c.engine.order_pool_size = c.memory.order_pool_size;
   }
   const lp = c.liquidity_provider;
   if (lp.enabled && lp.levels * 2 * c.symbols.length > c.engine.max_open_orders_per_account) {

@@ -34,6 +34,19 @@ describe("config", () => {
     expect(c.log).toEqual({ level: "warn", file: "/tmp/x.log" });
   });
 
+  it("accepts the original platform's memory section (order_pool_size, fill_pool_size)", () => {
+    const withMemory = `${testConfigYaml()}\nmemory:\n  order_pool_size: 50000\n  fill_pool_size: 250000\n`;
+    expect(parseConfig(withMemory).engine.orderPoolSize).toBe(50_000);
+    // the environment still wins over the file
+    expect(parseConfig(withMemory, { ENGINE_ORDER_POOL_SIZE: "7000" }).engine.orderPoolSize).toBe(7_000);
+    expect(() => parseConfig(withMemory.replace("order_pool_size: 50000", "order_pool_size: -1"))).toThrow(
+      /memory\.order_pool_size/,
+    );
+    const both = withMemory.replace("engine:", "engine:\n  order_pool_size: 9000");
+    expect(both).not.toBe(withMemory);
+    expect(() => parseConfig(both)).toThrow(/memory\.order_pool_size: differs/);
+  });
+
   const bad: [string, string, NodeJS.ProcessEnv, RegExp][] = [
     [
       "off-tick reference price",
