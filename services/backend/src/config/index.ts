@@ -75,6 +75,7 @@ Environment:
   DATABASE_URL               PostgreSQL URL (required)
   ENGINE_ADDR                engine gRPC address (127.0.0.1:50051)
   ENGINE_TLS_CA/CERT/KEY     TLS to the engine (CA => TLS; CERT+KEY => mTLS client certificate)
+  ENGINE_TIMEOUT_MS          deadline of unary engine calls (5000)
   WORKER_THREADS             libuv/worker threads hint (1)
   MAX_POOL_SIZE              PostgreSQL pool size (10)
   PRICE_SOURCE               simulated | yahoo (simulated)
@@ -89,6 +90,8 @@ Environment:
   PERSIST_MODE               group | naive (group)
   PERSIST_MAX_BATCH          max writes per group commit (2000)
   PERSIST_MAX_INFLIGHT       concurrent group-commit transactions (4, at most MAX_POOL_SIZE - 1)
+  DEFAULT_STARTING_CASH      cash of users created through the admin API (100000)
+  TRUST_PROXY                trust X-Forwarded-* headers (false)
 `;
 
 export class ConfigError extends Error {}
