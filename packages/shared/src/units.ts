@@ -51,7 +51,8 @@ function pow10(n: number): bigint {
 export function toUnits(amount: string | number, increment: string): number {
   const a = typeof amount === "number" ? decimalFromNumber(amount) : parseDecimal(amount);
   const inc = parseDecimal(increment);
-  if (inc.mantissa <= 0n) throw new UnitError("INVALID_DECIMAL", `increment must be positive: "${increment}"`);
+  if (inc.mantissa <= 0n)
+    throw new UnitError("INVALID_DECIMAL", `increment must be positive: "${increment}"`);
   const scale = Math.max(a.scale, inc.scale);
   const num = a.mantissa * pow10(scale - a.scale);
   const den = inc.mantissa * pow10(scale - inc.scale);

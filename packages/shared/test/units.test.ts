@@ -22,9 +22,13 @@ describe("units", () => {
   });
   it("round-trips any integer number of ticks", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom("0.01", "0.05", "1", "0.0001", "25"), (n, inc) => {
-        expect(toUnits(fromUnits(n, inc), inc)).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.constantFrom("0.01", "0.05", "1", "0.0001", "25"),
+        (n, inc) => {
+          expect(toUnits(fromUnits(n, inc), inc)).toBe(n);
+        },
+      ),
     );
   });
 });
