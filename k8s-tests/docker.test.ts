@@ -241,6 +241,8 @@ describe("docker-compose.yml (the guide's docker-compose commands)", () => {
     const resources = { cpus: "2", memory: "1G" };
     expect(engine.deploy?.resources).toEqual({ limits: resources, reservations: resources });
     expect(engine.cpuset).toBe("");
+    // Also as service-level keys (applied by every Compose version outside Swarm), with the same values.
+    expect([engine.cpus, engine.mem_limit, engine.mem_reservation]).toEqual(["2", "1g", "1g"]);
     expect(loadCompose(text, { ...secrets, HFT_ENGINE_CPUSET: "2-3" }).services["hft-engine"].cpuset).toBe(
       "2-3",
     );
@@ -540,6 +542,9 @@ describe.skipIf(composeConfig.skip)("docker-compose.yml through Docker Compose's
       {
         image: string;
         cpuset?: string;
+        cpus?: number;
+        mem_limit?: string;
+        mem_reservation?: string;
         environment: Record<string, string>;
         ports?: Array<{ host_ip: string; target: number; published?: string }>;
         deploy?: {
@@ -590,6 +595,7 @@ describe.skipIf(composeConfig.skip)("docker-compose.yml through Docker Compose's
       reservations: { cpus: 2, memory: gib },
     });
     expect(p.services["hft-engine"].cpuset).toBeUndefined();
+    expect(p.services["hft-engine"]).toMatchObject({ cpus: 2, mem_limit: gib, mem_reservation: gib });
     for (const name of ["hft-engine", "hft-backend"])
       expect(p.services[name].volumes, name).toContainEqual(
         expect.objectContaining({ type: "volume", source: "logs", target: "/var/log/trading" }),
@@ -636,6 +642,7 @@ describe.skipIf(composeConfig.skip)("docker-compose.yml through Docker Compose's
       ["typo", text.replace("healthcheck:", "healthchek:"), /healthchek/],
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a Compose variable reference, not JavaScript
       ["cpus", text.replace('cpus: "${HFT_ENGINE_CPUS:-2}"', 'cpus: "two"'), /cpus/],
+      ["limits disagree", text.replace("mem_limit: 1g", "mem_limit: 2g"), /distinct values on 'mem_limit'/],
     ] as const) {
       const copy = join(dir, `${name}.yml`);
       writeFileSync(copy, broken);

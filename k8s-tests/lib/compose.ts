@@ -57,6 +57,9 @@ export interface ComposeService {
   volumes?: string[];
   tmpfs?: string[];
   cpuset?: string;
+  cpus?: string;
+  mem_limit?: string;
+  mem_reservation?: string;
   deploy?: {
     resources?: {
       limits?: { cpus?: string; memory?: string };
