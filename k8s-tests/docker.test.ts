@@ -515,7 +515,8 @@ describe("docs/DOCKER.md", () => {
 // first): interpolation with .env, the Compose JSON schema, normalization. Built by scripts/install-k8s-tools.sh.
 const composeConfig = checkTools(["compose-config"]);
 describe.skipIf(composeConfig.skip)("docker-compose.yml through Docker Compose's loader (compose-go)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "hft-compose-config-"));
+  // Collected even when skipped (where afterAll does not run): no temp dir then.
+  const dir = composeConfig.skip ? "" : mkdtempSync(join(tmpdir(), "hft-compose-config-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const envFile = join(dir, ".env");
   const emptyEnv = join(dir, "empty.env");

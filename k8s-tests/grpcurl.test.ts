@@ -17,7 +17,8 @@ const tools = checkTools(["grpcurl"]);
 describe.skipIf(tools.skip)("grpcurl against a real engine (docs/DOCKER.md health checks)", () => {
   let engine: RunningService | undefined;
   let target = "";
-  const logDir = mkdtempSync(join(tmpdir(), "hft-grpcurl-"));
+  // Collected even when skipped (where afterAll does not run): no temp dir then.
+  const logDir = tools.skip ? "" : mkdtempSync(join(tmpdir(), "hft-grpcurl-"));
   const logFile = join(logDir, "trading", "engine.log");
 
   beforeAll(async () => {
