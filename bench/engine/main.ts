@@ -1,10 +1,10 @@
 // Engine matching benchmark: our OrderBook vs nodejs-order-book and hft-limit-order-book on the same seeded
 // operation streams, in the same process and run. `npm run bench:engine -- --help`.
-import { execSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { execSync } from "node:child_process";
 import os from "node:os";
 import { fmtRate, log, printJson } from "../common/cli.js";
 import { type LatencySummary, summarize } from "../common/hdr.js";
+import { raisePriority, runInOwnSession } from "../common/priority.js";
 import {
   type BookState,
   COMPETITORS,
@@ -427,55 +427,6 @@ function machine(): Record<string, string | number> {
   };
 }
 
-/**
- * Asks the OS to schedule the benchmark ahead of other processes when permitted, the way latency benchmarks pin
- * or isolate cores: on a shared machine, preemption by other processes otherwise dominates the tail.
- * Linux groups processes by session ("autogroup") and shares the CPU fairly between groups, so a thread's nice
- * value alone does not help against other sessions: the benchmark runs in its own session (see main) and raises
- * both its thread's nice and its own autogroup's. Both vanish with the process. Returns what is in effect.
- */
-function raisePriority(enabled: boolean): string {
-  if (!enabled) return `nice ${os.getPriority()} (not changed: --no-priority)`;
-  const done: string[] = [];
-  try {
-    os.setPriority(-20);
-    done.push("nice -20");
-  } catch {
-    done.push(`nice ${os.getPriority()} (could not raise: not permitted)`);
-  }
-  if (process.env.HFT_BENCH_OWN_SESSION === "1") {
-    try {
-      writeFileSync("/proc/self/autogroup", "-20");
-      done.push("own session autogroup nice -20");
-    } catch {
-      done.push("autogroup unchanged (not permitted or not Linux)");
-    }
-  }
-  return done.join(", ");
-}
-
-/**
- * Re-runs this benchmark in a child process that leads its own session (detached), so that raising the
- * priority of its autogroup affects nothing but the benchmark. Returns true when the child ran (the caller
- * exits with its code).
- */
-function runInOwnSession(o: Options): boolean {
-  if (!o.priority || process.env.HFT_BENCH_OWN_SESSION !== undefined || process.platform !== "linux")
-    return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    detached: true,
-    stdio: "inherit",
-    env: { ...process.env, HFT_BENCH_OWN_SESSION: "1" },
-  });
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal !== null ? 1 : 0)));
-  child.on("error", (e) => {
-    process.stderr.write(`could not start the benchmark in its own session: ${e.message}\n`);
-    process.exit(1);
-  });
-  return true;
-}
-
 function main(): void {
   let o: Options;
   try {
@@ -484,7 +435,7 @@ function main(): void {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
-  if (runInOwnSession(o)) return;
+  if (runInOwnSession(o.priority)) return;
   const m = machine();
   m.priority = raisePriority(o.priority);
   // The npm script fixes V8's young generation at 64 MB: every clock read allocates a 16-byte heap number, and

@@ -3,7 +3,7 @@
 // child process started exactly as operators start it (main.ts), liquidity provider off.
 // `npm run bench:grpc -- --help`.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type ClientDuplexStream, credentials } from "@grpc/grpc-js";
@@ -27,6 +27,7 @@ import { loadConfig } from "../../services/engine/src/config/index.js";
 import { EngineRuntime } from "../../services/engine/src/grpc/runtime.js";
 import { fmtRate, log, printJson } from "../common/cli.js";
 import { type LatencySummary, nowNs, summarize } from "../common/hdr.js";
+import { raisePriority, runInOwnSession } from "../common/priority.js";
 import { Prng } from "../common/prng.js";
 
 const HELP = `Usage: npm run bench:grpc -- [options]
@@ -467,56 +468,13 @@ async function unaryAckLatency(
 
 // ------------------------------------------------------------------------------------------------ main
 
-/**
- * On a shared machine other processes' load dominates a throughput figure. Linux shares the CPU fairly between
- * sessions ("autogroups"), so the benchmark re-runs itself as the leader of its own session and raises its nice
- * value and its autogroup's; the engine child inherits both. Everything vanishes with the processes.
- */
-function raisePriority(enabled: boolean): string {
-  if (!enabled) return `nice ${os.getPriority()} (not changed: --no-priority)`;
-  const done: string[] = [];
-  try {
-    os.setPriority(-20);
-    done.push("nice -20");
-  } catch {
-    done.push(`nice ${os.getPriority()} (could not raise: not permitted)`);
-  }
-  if (process.env.HFT_BENCH_OWN_SESSION === "1") {
-    try {
-      writeFileSync("/proc/self/autogroup", "-20");
-      done.push("own session autogroup nice -20");
-    } catch {
-      done.push("autogroup unchanged (not permitted)");
-    }
-  }
-  return done.join(", ");
-}
-
-/** Re-run in a detached child (own session) when raising priority on Linux; true when the child ran. */
-function runInOwnSession(o: Options): boolean {
-  if (!o.priority || process.env.HFT_BENCH_OWN_SESSION !== undefined || process.platform !== "linux")
-    return false;
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    detached: true,
-    stdio: "inherit",
-    env: { ...process.env, HFT_BENCH_OWN_SESSION: "1" },
-  });
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal !== null ? 1 : 0)));
-  child.on("error", (e) => {
-    process.stderr.write(`could not start the benchmark in its own session: ${e.message}\n`);
-    process.exit(1);
-  });
-  return true;
-}
-
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   if (o === undefined) {
     process.stdout.write(HELP);
     return;
   }
-  if (runInOwnSession(o)) return;
+  if (runInOwnSession(o.priority)) return;
   const priority = raisePriority(o.priority);
   const cpus = os.cpus();
   log(
