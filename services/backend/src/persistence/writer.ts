@@ -23,6 +23,7 @@ export type PersistMode = "group" | "naive";
 export class PersistenceWriter {
   private queue: Queued[] = [];
   private inFlight = 0;
+  private kickScheduled = false;
   private stopped = false;
   lastBatchSize = 0;
   lastFlushMs: number | null = null;
@@ -51,6 +52,18 @@ export class PersistenceWriter {
         return;
       }
       this.queue.push(q);
+      this.scheduleKick();
+    });
+  }
+
+  // Units committed in the same event-loop turn (one engine ReportBatch acknowledges many orders at once)
+  // start together in one transaction: kicking synchronously put the first unit of a turn in a transaction of
+  // its own and spread the rest over the other in-flight slots (mean batch ~1.2, one fsync per order).
+  private scheduleKick(): void {
+    if (this.kickScheduled) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
       this.kick();
     });
   }
