@@ -308,22 +308,23 @@ describe("orders", () => {
   });
 
   it("a failed commit answers 503 PERSISTENCE_FAILED; retrying the clientOrderId never makes a second order", async () => {
-    // A real failure inside PostgreSQL: a trigger rejects the event rows of this one order.
-    await stack.sql(`CREATE OR REPLACE FUNCTION fail_events() RETURNS trigger AS $$
+    // A real failure inside PostgreSQL: a trigger rejects the row of this one order (a flush is one statement,
+    // so a trigger on another table could not see this order's row; the order row itself can be matched).
+    await stack.sql(`CREATE OR REPLACE FUNCTION fail_order() RETURNS trigger AS $$
       BEGIN
-        IF (SELECT client_order_id FROM orders WHERE id = NEW.order_id) = 'doomed-1' THEN
+        IF NEW.client_order_id = 'doomed-1' THEN
           RAISE EXCEPTION 'injected failure';
         END IF;
         RETURN NEW;
       END $$ LANGUAGE plpgsql`);
     await stack.sql(
-      `CREATE TRIGGER fail_events BEFORE INSERT ON order_events FOR EACH ROW EXECUTE FUNCTION fail_events()`,
+      `CREATE TRIGGER fail_order BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION fail_order()`,
     );
     let first: Awaited<ReturnType<typeof A<Err>>>;
     try {
       first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
     } finally {
-      await stack.sql(`DROP TRIGGER fail_events ON order_events`);
+      await stack.sql(`DROP TRIGGER fail_order ON orders`);
     }
     expect(first.status).toBe(503);
     expect(first.body.error.code).toBe("PERSISTENCE_FAILED");

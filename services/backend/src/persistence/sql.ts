@@ -1,17 +1,30 @@
-// Set-based SQL for one WriteUnit: one statement per table, arrays bound through unnest(), so a flush of
-// thousands of rows is a handful of round trips inside one transaction.
+// Set-based SQL for one WriteUnit: arrays bound through unnest(), one sub-statement per table, all of them
+// data-modifying CTEs of ONE statement. A single statement outside BEGIN/COMMIT is its own transaction (atomic,
+// and PostgreSQL answers it only after the commit record is flushed, synchronous_commit on), so a flush costs
+// one round trip instead of BEGIN + one per table + COMMIT; each round trip is a wake-up of the backend and of
+// a PostgreSQL process, which under load cost more than the SQL. Foreign keys (order_events/fills -> orders)
+// are checked at the end of the statement, when the orders rows of the same statement exist.
 import type pg from "pg";
 import type { WriteUnit } from "./rows.js";
+
+interface Part {
+  name: string;
+  sql: string;
+  params: unknown[];
+}
 
 const s = (v: bigint | number | null): string | null => (v === null ? null : v.toString());
 // Prisma stores TIMESTAMP(3) as UTC wall time; an ISO string cast to timestamp keeps it (the Z is ignored).
 const ts = (d: Date): string => d.toISOString();
 
+/** Writes the unit in one statement (its own transaction); resolves after PostgreSQL committed it. */
 export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<void> {
+  const parts: Part[] = [];
   if (u.orders.size > 0) {
     const rows = [...u.orders.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    await client.query(
-      `INSERT INTO "orders" ("id","user_id","engine_order_id","client_order_id","symbol","side","type","time_in_force",
+    parts.push({
+      name: "o",
+      sql: `INSERT INTO "orders" ("id","user_id","engine_order_id","client_order_id","symbol","side","type","time_in_force",
         "post_only","price","quantity","filled_quantity","leaves_quantity","filled_notional","status","reject_reason",
         "version","created_at","updated_at")
        SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::bigint[],$4::text[],$5::text[],$6::"OrderSide"[],
@@ -23,7 +36,7 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         "status"=EXCLUDED."status","reject_reason"=EXCLUDED."reject_reason","version"=EXCLUDED."version",
         "updated_at"=EXCLUDED."updated_at"
        WHERE "orders"."version" <= EXCLUDED."version"`,
-      [
+      params: [
         rows.map((r) => s(r.id)),
         rows.map((r) => s(r.userId)),
         rows.map((r) => s(r.engineOrderId)),
@@ -44,16 +57,17 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => ts(r.createdAt)),
         rows.map((r) => ts(r.updatedAt)),
       ],
-    );
+    });
   }
   if (u.events.length > 0) {
     const rows = u.events;
-    await client.query(
-      `INSERT INTO "order_events" ("order_id","engine_seq","type","status","price","quantity","filled_quantity",
+    parts.push({
+      name: "e",
+      sql: `INSERT INTO "order_events" ("order_id","engine_seq","type","status","price","quantity","filled_quantity",
         "leaves_quantity","text","created_at")
        SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::text[],$4::"OrderStatus"[],$5::bigint[],$6::bigint[],
         $7::bigint[],$8::bigint[],$9::text[],$10::timestamp(3)[])`,
-      [
+      params: [
         rows.map((r) => s(r.orderId)),
         rows.map((r) => s(r.engineSeq)),
         rows.map((r) => r.type),
@@ -65,22 +79,18 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => r.text),
         rows.map((r) => ts(r.createdAt)),
       ],
-    );
+    });
   }
   if (u.fills.length > 0) {
     const rows = u.fills;
-    const inserted = await client.query<{
-      id: string;
-      order_id: string;
-      trade_id: string;
-      engine_seq: string | null;
-    }>(
-      `INSERT INTO "fills" ("order_id","user_id","symbol","side","price","quantity","liquidity","trade_id",
+    parts.push({
+      name: "f",
+      sql: `INSERT INTO "fills" ("order_id","user_id","symbol","side","price","quantity","liquidity","trade_id",
         "engine_seq","created_at")
        SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::text[],$4::"OrderSide"[],$5::bigint[],$6::bigint[],
         $7::"Liquidity"[],$8::bigint[],$9::bigint[],$10::timestamp(3)[])
        RETURNING "id"::text, "order_id"::text, "trade_id"::text, "engine_seq"::text`,
-      [
+      params: [
         rows.map((r) => s(r.orderId)),
         rows.map((r) => s(r.userId)),
         rows.map((r) => r.symbol),
@@ -92,27 +102,22 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => s(r.engineSeq)),
         rows.map((r) => ts(r.createdAt)),
       ],
-    );
-    // Hand the generated ids back so acknowledgements and stream messages carry the real fill id.
-    const byKey = new Map(inserted.rows.map((r) => [`${r.order_id}:${r.trade_id}:${r.engine_seq}`, r.id]));
-    for (const f of rows) {
-      const id = byKey.get(`${f.orderId}:${f.tradeId}:${f.engineSeq}`);
-      if (id !== undefined) f.id = BigInt(id);
-    }
+    });
   }
   if (u.positions.size > 0) {
     const rows = [...u.positions.values()].sort((a, b) =>
       a.userId === b.userId ? (a.symbol < b.symbol ? -1 : 1) : a.userId < b.userId ? -1 : 1,
     );
-    await client.query(
-      `INSERT INTO "positions" ("user_id","symbol","quantity","cost_basis","realized_pnl","version","updated_at")
+    parts.push({
+      name: "p",
+      sql: `INSERT INTO "positions" ("user_id","symbol","quantity","cost_basis","realized_pnl","version","updated_at")
        SELECT * FROM unnest($1::bigint[],$2::text[],$3::bigint[],$4::bigint[],$5::bigint[],$6::bigint[],
         $7::timestamp(3)[])
        ON CONFLICT ("user_id","symbol") DO UPDATE SET "quantity"=EXCLUDED."quantity",
         "cost_basis"=EXCLUDED."cost_basis","realized_pnl"=EXCLUDED."realized_pnl","version"=EXCLUDED."version",
         "updated_at"=EXCLUDED."updated_at"
        WHERE "positions"."version" <= EXCLUDED."version"`,
-      [
+      params: [
         rows.map((r) => s(r.userId)),
         rows.map((r) => r.symbol),
         rows.map((r) => s(r.quantity)),
@@ -121,30 +126,32 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => s(r.version)),
         rows.map((r) => ts(r.updatedAt)),
       ],
-    );
+    });
   }
   if (u.accounts.size > 0) {
     const rows = [...u.accounts.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1));
-    await client.query(
-      `UPDATE "accounts" AS a SET "cash"=v.cash,"version"=v.version,"updated_at"=v.updated_at
+    parts.push({
+      name: "a",
+      sql: `UPDATE "accounts" AS a SET "cash"=v.cash,"version"=v.version,"updated_at"=v.updated_at
        FROM unnest($1::bigint[],$2::bigint[],$3::bigint[],$4::timestamp(3)[]) AS v(user_id,cash,version,updated_at)
        WHERE a."user_id"=v.user_id AND a."version" <= v.version`,
-      [
+      params: [
         rows.map((r) => s(r.userId)),
         rows.map((r) => s(r.cash)),
         rows.map((r) => s(r.version)),
         rows.map((r) => ts(r.updatedAt)),
       ],
-    );
+    });
   }
   if (u.rejections.length > 0) {
     const rows = u.rejections;
-    await client.query(
-      `INSERT INTO "rejected_orders" ("user_id","client_order_id","symbol","side","type","price","quantity","code",
+    parts.push({
+      name: "r",
+      sql: `INSERT INTO "rejected_orders" ("user_id","client_order_id","symbol","side","type","price","quantity","code",
         "reason","created_at")
        SELECT * FROM unnest($1::bigint[],$2::text[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],
         $8::text[],$9::text[],$10::timestamp(3)[])`,
-      [
+      params: [
         rows.map((r) => s(r.userId)),
         rows.map((r) => r.clientOrderId),
         rows.map((r) => r.symbol),
@@ -156,6 +163,29 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => r.reason),
         rows.map((r) => ts(r.createdAt)),
       ],
-    );
+    });
+  }
+  if (parts.length === 0) return;
+  // Renumber each part's $n placeholders after the parameters of the parts before it.
+  const params: unknown[] = [];
+  const ctes = parts.map((p) => {
+    const base = params.length;
+    params.push(...p.params);
+    return `${p.name} AS (${p.sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`)})`;
+  });
+  const hasFills = parts.some((p) => p.name === "f");
+  const result = await client.query<{
+    id: string;
+    order_id: string;
+    trade_id: string;
+    engine_seq: string | null;
+  }>(`WITH ${ctes.join(",\n")}\n${hasFills ? "SELECT * FROM f" : "SELECT 1"}`, params);
+  if (hasFills) {
+    // Hand the generated ids back so acknowledgements and stream messages carry the real fill id.
+    const byKey = new Map(result.rows.map((r) => [`${r.order_id}:${r.trade_id}:${r.engine_seq}`, r.id]));
+    for (const f of u.fills) {
+      const id = byKey.get(`${f.orderId}:${f.tradeId}:${f.engineSeq}`);
+      if (id !== undefined) f.id = BigInt(id);
+    }
   }
 }

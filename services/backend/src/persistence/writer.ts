@@ -87,16 +87,13 @@ export class PersistenceWriter {
       let client: pg.PoolClient | undefined;
       try {
         client = await this.pool.connect();
-        await client.query("BEGIN");
+        // One statement = one transaction (see sql.ts): it returns only after COMMIT was flushed.
         await writeUnit(client, merged);
-        await client.query("COMMIT");
         client.release();
         break;
       } catch (err) {
-        if (client) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          client.release();
-        }
+        // A failed single statement leaves no open transaction behind; the connection is reusable.
+        client?.release();
         this.metrics.dbWriteErrors.inc();
         const code = (err as { code?: string }).code;
         // Deadlock / serialization failure between concurrent naive transactions: retry.
