@@ -16,6 +16,10 @@ interface Part {
 const s = (v: bigint | number | null): string | null => (v === null ? null : v.toString());
 // Prisma stores TIMESTAMP(3) as UTC wall time; an ISO string cast to timestamp keeps it (the Z is ignored).
 const ts = (d: Date): string => d.toISOString();
+// Array literal for values that never need quoting (integers, ISO timestamps, enum names, t/f): pg's generic
+// array encoding quotes and escapes every element, which was a visible share of the backend's CPU per flush.
+// Free text (client order ids, reasons, symbols) still goes through pg's escaping.
+const lit = (values: (string | null)[]): string => `{${values.map((v) => v ?? "NULL").join(",")}}`;
 
 /** Writes the unit in one statement (its own transaction); resolves after PostgreSQL committed it. */
 export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<void> {
@@ -37,25 +41,25 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         "updated_at"=EXCLUDED."updated_at"
        WHERE "orders"."version" <= EXCLUDED."version"`,
       params: [
-        rows.map((r) => s(r.id)),
-        rows.map((r) => s(r.userId)),
-        rows.map((r) => s(r.engineOrderId)),
+        lit(rows.map((r) => s(r.id))),
+        lit(rows.map((r) => s(r.userId))),
+        lit(rows.map((r) => s(r.engineOrderId))),
         rows.map((r) => r.clientOrderId),
         rows.map((r) => r.symbol),
-        rows.map((r) => r.side),
-        rows.map((r) => r.type),
-        rows.map((r) => r.timeInForce),
-        rows.map((r) => r.postOnly),
-        rows.map((r) => s(r.price)),
-        rows.map((r) => s(r.quantity)),
-        rows.map((r) => s(r.filledQuantity)),
-        rows.map((r) => s(r.leavesQuantity)),
-        rows.map((r) => s(r.filledNotional)),
-        rows.map((r) => r.status),
+        lit(rows.map((r) => r.side)),
+        lit(rows.map((r) => r.type)),
+        lit(rows.map((r) => r.timeInForce)),
+        lit(rows.map((r) => (r.postOnly ? "t" : "f"))),
+        lit(rows.map((r) => s(r.price))),
+        lit(rows.map((r) => s(r.quantity))),
+        lit(rows.map((r) => s(r.filledQuantity))),
+        lit(rows.map((r) => s(r.leavesQuantity))),
+        lit(rows.map((r) => s(r.filledNotional))),
+        lit(rows.map((r) => r.status)),
         rows.map((r) => r.rejectReason),
-        rows.map((r) => s(r.version)),
-        rows.map((r) => ts(r.createdAt)),
-        rows.map((r) => ts(r.updatedAt)),
+        lit(rows.map((r) => s(r.version))),
+        lit(rows.map((r) => ts(r.createdAt))),
+        lit(rows.map((r) => ts(r.updatedAt))),
       ],
     });
   }
@@ -68,16 +72,16 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
        SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::text[],$4::"OrderStatus"[],$5::bigint[],$6::bigint[],
         $7::bigint[],$8::bigint[],$9::text[],$10::timestamp(3)[])`,
       params: [
-        rows.map((r) => s(r.orderId)),
-        rows.map((r) => s(r.engineSeq)),
+        lit(rows.map((r) => s(r.orderId))),
+        lit(rows.map((r) => s(r.engineSeq))),
         rows.map((r) => r.type),
-        rows.map((r) => r.status),
-        rows.map((r) => s(r.price)),
-        rows.map((r) => s(r.quantity)),
-        rows.map((r) => s(r.filledQuantity)),
-        rows.map((r) => s(r.leavesQuantity)),
+        lit(rows.map((r) => r.status)),
+        lit(rows.map((r) => s(r.price))),
+        lit(rows.map((r) => s(r.quantity))),
+        lit(rows.map((r) => s(r.filledQuantity))),
+        lit(rows.map((r) => s(r.leavesQuantity))),
         rows.map((r) => r.text),
-        rows.map((r) => ts(r.createdAt)),
+        lit(rows.map((r) => ts(r.createdAt))),
       ],
     });
   }
@@ -91,16 +95,16 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         $7::"Liquidity"[],$8::bigint[],$9::bigint[],$10::timestamp(3)[])
        RETURNING "id"::text, "order_id"::text, "trade_id"::text, "engine_seq"::text`,
       params: [
-        rows.map((r) => s(r.orderId)),
-        rows.map((r) => s(r.userId)),
+        lit(rows.map((r) => s(r.orderId))),
+        lit(rows.map((r) => s(r.userId))),
         rows.map((r) => r.symbol),
-        rows.map((r) => r.side),
-        rows.map((r) => s(r.price)),
-        rows.map((r) => s(r.quantity)),
-        rows.map((r) => r.liquidity),
-        rows.map((r) => s(r.tradeId)),
-        rows.map((r) => s(r.engineSeq)),
-        rows.map((r) => ts(r.createdAt)),
+        lit(rows.map((r) => r.side)),
+        lit(rows.map((r) => s(r.price))),
+        lit(rows.map((r) => s(r.quantity))),
+        lit(rows.map((r) => r.liquidity)),
+        lit(rows.map((r) => s(r.tradeId))),
+        lit(rows.map((r) => s(r.engineSeq))),
+        lit(rows.map((r) => ts(r.createdAt))),
       ],
     });
   }
@@ -118,13 +122,13 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         "updated_at"=EXCLUDED."updated_at"
        WHERE "positions"."version" <= EXCLUDED."version"`,
       params: [
-        rows.map((r) => s(r.userId)),
+        lit(rows.map((r) => s(r.userId))),
         rows.map((r) => r.symbol),
-        rows.map((r) => s(r.quantity)),
-        rows.map((r) => s(r.costBasis)),
-        rows.map((r) => s(r.realizedPnl)),
-        rows.map((r) => s(r.version)),
-        rows.map((r) => ts(r.updatedAt)),
+        lit(rows.map((r) => s(r.quantity))),
+        lit(rows.map((r) => s(r.costBasis))),
+        lit(rows.map((r) => s(r.realizedPnl))),
+        lit(rows.map((r) => s(r.version))),
+        lit(rows.map((r) => ts(r.updatedAt))),
       ],
     });
   }
@@ -136,10 +140,10 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
        FROM unnest($1::bigint[],$2::bigint[],$3::bigint[],$4::timestamp(3)[]) AS v(user_id,cash,version,updated_at)
        WHERE a."user_id"=v.user_id AND a."version" <= v.version`,
       params: [
-        rows.map((r) => s(r.userId)),
-        rows.map((r) => s(r.cash)),
-        rows.map((r) => s(r.version)),
-        rows.map((r) => ts(r.updatedAt)),
+        lit(rows.map((r) => s(r.userId))),
+        lit(rows.map((r) => s(r.cash))),
+        lit(rows.map((r) => s(r.version))),
+        lit(rows.map((r) => ts(r.updatedAt))),
       ],
     });
   }
@@ -152,7 +156,7 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
        SELECT * FROM unnest($1::bigint[],$2::text[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],
         $8::text[],$9::text[],$10::timestamp(3)[])`,
       params: [
-        rows.map((r) => s(r.userId)),
+        lit(rows.map((r) => s(r.userId))),
         rows.map((r) => r.clientOrderId),
         rows.map((r) => r.symbol),
         rows.map((r) => r.side),
@@ -161,7 +165,7 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         rows.map((r) => r.quantity),
         rows.map((r) => r.code),
         rows.map((r) => r.reason),
-        rows.map((r) => ts(r.createdAt)),
+        lit(rows.map((r) => ts(r.createdAt))),
       ],
     });
   }
