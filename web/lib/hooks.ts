@@ -102,12 +102,18 @@ export function useOrders(): {
     Promise.all([api.openOrders(), api.orderHistory(200), api.fills(200)]).then(
       ([open, history, f]) => {
         if (cancelled) return;
-        let merged = history.orders;
-        for (const o of open.orders) merged = upsert(merged, o);
-        setOrders(
-          merged.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)),
-        );
-        setFills(f.fills);
+        // Merge rather than replace: live updates that arrived while this snapshot was in flight may be newer
+        // than it (an order placed just after the snapshot was taken would otherwise vanish until the next one).
+        setOrders((current) => {
+          let merged = history.orders;
+          for (const o of open.orders) merged = upsert(merged, o);
+          for (const o of current) merged = upsert(merged, o);
+          return merged.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+        });
+        setFills((current) => {
+          const seen = new Set(f.fills.map(fillKey));
+          return [...current.filter((x) => !seen.has(fillKey(x))), ...f.fills].slice(0, 500);
+        });
         setError(null);
       },
       (e: unknown) => {
