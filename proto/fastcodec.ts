@@ -315,11 +315,17 @@ function decodeOrderCommand(r: Reader, end: number): OrderCommand {
   return { command };
 }
 
-/** Decode a CommandBatch (same result as the generated CommandBatch.decode). Throws RangeError on bad input. */
-export function decodeCommandBatch(buf: Uint8Array): CommandBatch {
+/**
+ * Walks a batch message (field 1: batch_id varint, field 2: repeated length-delimited item), decoding each item
+ * with `decodeItem` bounded to its own bytes. Unknown fields are skipped. Throws RangeError on bad input.
+ */
+function decodeBatch<T>(
+  buf: Uint8Array,
+  decodeItem: (r: Reader, end: number) => T,
+): { batchId: number; items: T[] } {
   const r = new Reader(buf, buf.length);
   let batchId = 0;
-  const commands: OrderCommand[] = [];
+  const items: T[] = [];
   while (r.pos < buf.length) {
     const tag = r.varint();
     if (tag === 8) {
@@ -329,14 +335,20 @@ export function decodeCommandBatch(buf: Uint8Array): CommandBatch {
       const end = r.pos + len;
       if (end > buf.length) throw new RangeError("premature end of batch");
       r.end = end;
-      commands.push(decodeOrderCommand(r, end));
+      items.push(decodeItem(r, end));
       r.end = buf.length;
       r.pos = end;
     } else {
       r.skip(tag & 7);
     }
   }
-  return { batchId, commands };
+  return { batchId, items };
+}
+
+/** Decode a CommandBatch (same result as the generated CommandBatch.decode). Throws RangeError on bad input. */
+export function decodeCommandBatch(buf: Uint8Array): CommandBatch {
+  const { batchId, items } = decodeBatch(buf, decodeOrderCommand);
+  return { batchId, commands: items };
 }
 
 function decodeReport(r: Reader, end: number): ExecutionReport {
@@ -446,26 +458,8 @@ function decodeReport(r: Reader, end: number): ExecutionReport {
 
 /** Decode a ReportBatch (same result as the generated ReportBatch.decode). Throws RangeError on bad input. */
 export function decodeReportBatch(buf: Uint8Array): ReportBatch {
-  const r = new Reader(buf, buf.length);
-  let batchId = 0;
-  const reports: ExecutionReport[] = [];
-  while (r.pos < buf.length) {
-    const tag = r.varint();
-    if (tag === 8) {
-      batchId = r.varint();
-    } else if (tag === 18) {
-      const len = r.varint();
-      const end = r.pos + len;
-      if (end > buf.length) throw new RangeError("premature end of batch");
-      r.end = end;
-      reports.push(decodeReport(r, end));
-      r.end = buf.length;
-      r.pos = end;
-    } else {
-      r.skip(tag & 7);
-    }
-  }
-  return { batchId, reports };
+  const { batchId, items } = decodeBatch(buf, decodeReport);
+  return { batchId, reports: items };
 }
 
 // ------------------------------------------------------------------------------------------------ writing
