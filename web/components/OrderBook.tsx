@@ -34,26 +34,7 @@ export function OrderBook({
         <span>Size</span>
         <span>Total</span>
       </div>
-      <div className="ladder-side asks" data-testid="book-asks">
-        {askRows.length === 0 && <div className="empty">No asks</div>}
-        {askRows.map((l) => (
-          <button
-            type="button"
-            key={l.price}
-            className="ladder-row ask"
-            data-price={l.price}
-            onClick={() => onPickPrice?.(l.price)}
-            style={{ background: "none", border: "none", cursor: "pointer", textAlign: "inherit" }}
-            tabIndex={-1}
-            title="Use this price"
-          >
-            <span className="ladder-bar" style={{ width: `${l.fill * 100}%` }} />
-            <span className="sell">{formatPrice(l.price, tickSize)}</span>
-            <span>{formatQuantity(l.quantity, lotSize)}</span>
-            <span className="muted">{formatQuantity(l.cumulative, lotSize)}</span>
-          </button>
-        ))}
-      </div>
+      <LadderSide side="ask" rows={askRows} tickSize={tickSize} lotSize={lotSize} onPickPrice={onPickPrice} />
       <div className="ladder-mid">
         <span>
           <span className="muted">Last </span>
@@ -64,26 +45,48 @@ export function OrderBook({
           <span>{sp ?? "—"}</span>
         </span>
       </div>
-      <div className="ladder-side bids" data-testid="book-bids">
-        {bidRows.length === 0 && <div className="empty">No bids</div>}
-        {bidRows.map((l) => (
-          <button
-            type="button"
-            key={l.price}
-            className="ladder-row bid"
-            data-price={l.price}
-            onClick={() => onPickPrice?.(l.price)}
-            style={{ background: "none", border: "none", cursor: "pointer", textAlign: "inherit" }}
-            tabIndex={-1}
-            title="Use this price"
-          >
-            <span className="ladder-bar" style={{ width: `${l.fill * 100}%` }} />
-            <span className="buy">{formatPrice(l.price, tickSize)}</span>
-            <span>{formatQuantity(l.quantity, lotSize)}</span>
-            <span className="muted">{formatQuantity(l.cumulative, lotSize)}</span>
-          </button>
-        ))}
-      </div>
+      <LadderSide side="bid" rows={bidRows} tickSize={tickSize} lotSize={lotSize} onPickPrice={onPickPrice} />
+    </div>
+  );
+}
+
+type LadderRow = ReturnType<typeof withCumulative>[number];
+
+/** One side of the ladder; a click on a level hands its price to the ticket. */
+function LadderSide({
+  side,
+  rows,
+  tickSize,
+  lotSize,
+  onPickPrice,
+}: {
+  side: "ask" | "bid";
+  rows: LadderRow[];
+  tickSize: string;
+  lotSize: string;
+  onPickPrice?: (price: string) => void;
+}) {
+  const plural = `${side}s`;
+  return (
+    <div className={`ladder-side ${plural}`} data-testid={`book-${plural}`}>
+      {rows.length === 0 && <div className="empty">No {plural}</div>}
+      {rows.map((l) => (
+        <button
+          type="button"
+          key={l.price}
+          className={`ladder-row ${side}`}
+          data-price={l.price}
+          onClick={() => onPickPrice?.(l.price)}
+          style={{ background: "none", border: "none", cursor: "pointer", textAlign: "inherit" }}
+          tabIndex={-1}
+          title="Use this price"
+        >
+          <span className="ladder-bar" style={{ width: `${l.fill * 100}%` }} />
+          <span className={side === "ask" ? "sell" : "buy"}>{formatPrice(l.price, tickSize)}</span>
+          <span>{formatQuantity(l.quantity, lotSize)}</span>
+          <span className="muted">{formatQuantity(l.cumulative, lotSize)}</span>
+        </button>
+      ))}
     </div>
   );
 }
