@@ -5,14 +5,13 @@ import {
   ExecType,
   type ExecutionReport,
   type OrderCommand,
-  OrderStatus,
   RejectReason,
   type ReportBatch,
 } from "@hft/proto";
 import type { EngineConfig } from "../config/index.js";
 import { LiquidityProvider } from "../liquidity/provider.js";
 import { MarketDataHub } from "../marketdata/hub.js";
-import { MatchingEngine } from "../matching/index.js";
+import { MatchingEngine, rejectReport } from "../matching/index.js";
 import { EngineStatsCollector } from "../stats/index.js";
 
 /** Engine clock: ns since process start. A unix time in ns is ~1.7e18, beyond a JS safe integer (2^53). */
@@ -166,29 +165,21 @@ export function serviceReject(
   reason: RejectReason,
   text: string,
 ): ExecutionReport {
-  return {
+  return rejectReport({
     seq: 0,
     requestId,
     orderId: 0,
     clientOrderId: "",
     account,
     symbol,
-    execType: ExecType.EXEC_REJECTED,
-    status: OrderStatus.REJECTED,
     side: 0,
     orderType: 0,
     price: 0,
     quantity: 0,
-    filledQuantity: 0,
-    leavesQuantity: 0,
-    lastPrice: 0,
-    lastQuantity: 0,
-    tradeId: 0,
-    isMaker: false,
-    rejectReason: reason,
-    text,
-    timestampNs: engineNowNs(),
     timeInForce: 0,
     stopPrice: 0,
-  };
+    reason,
+    text,
+    timestampNs: engineNowNs(),
+  });
 }

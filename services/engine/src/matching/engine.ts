@@ -19,6 +19,7 @@ import { bandHigh, bandLow, checkOpenOrders, checkOrder, type RiskReject } from 
 import { type BookSink, MATCH_STP_TAKER, OrderBook } from "./book.js";
 import { ExpiryQueue } from "./expiry.js";
 import { ACTIVE, BUY, NIL, OrderPool, PENDING, RESTING, SELL } from "./pool.js";
+import { rejectReport } from "./reject.js";
 
 export interface SymbolSpec {
   symbol: string;
@@ -795,31 +796,25 @@ export class MatchingEngine {
   }
 
   private rejectNew(cmd: NewOrder, reason: RejectReason, text: string): void {
-    this.out.push({
-      seq: ++this.seq,
-      requestId: this.requestId,
-      orderId: 0,
-      clientOrderId: typeof cmd.clientOrderId === "string" ? cmd.clientOrderId : "",
-      account: typeof cmd.account === "string" ? cmd.account : "",
-      symbol: typeof cmd.symbol === "string" ? cmd.symbol : "",
-      execType: ExecType.EXEC_REJECTED,
-      status: OrderStatus.REJECTED,
-      side: cmd.side,
-      orderType: cmd.orderType,
-      price: cmd.price,
-      quantity: cmd.quantity,
-      filledQuantity: 0,
-      leavesQuantity: 0,
-      lastPrice: 0,
-      lastQuantity: 0,
-      tradeId: 0,
-      isMaker: false,
-      rejectReason: reason,
-      text,
-      timestampNs: this.ts,
-      timeInForce: cmd.timeInForce,
-      stopPrice: cmd.stopPrice,
-    });
+    this.out.push(
+      rejectReport({
+        seq: ++this.seq,
+        requestId: this.requestId,
+        orderId: 0,
+        clientOrderId: typeof cmd.clientOrderId === "string" ? cmd.clientOrderId : "",
+        account: typeof cmd.account === "string" ? cmd.account : "",
+        symbol: typeof cmd.symbol === "string" ? cmd.symbol : "",
+        side: cmd.side,
+        orderType: cmd.orderType,
+        price: cmd.price,
+        quantity: cmd.quantity,
+        timeInForce: cmd.timeInForce,
+        stopPrice: cmd.stopPrice,
+        reason,
+        text,
+        timestampNs: this.ts,
+      }),
+    );
   }
 
   private rejectCmd(
@@ -828,31 +823,23 @@ export class MatchingEngine {
     orderId: number,
     clientOrderId: string,
   ): ExecutionReport {
-    return {
+    return rejectReport({
       seq: ++this.seq,
       requestId: this.requestId,
       orderId,
       clientOrderId,
       account,
       symbol,
-      execType: ExecType.EXEC_REJECTED,
-      status: OrderStatus.REJECTED,
       side: Side.SIDE_UNSPECIFIED,
       orderType: OrderType.ORDER_TYPE_UNSPECIFIED,
       price: 0,
       quantity: 0,
-      filledQuantity: 0,
-      leavesQuantity: 0,
-      lastPrice: 0,
-      lastQuantity: 0,
-      tradeId: 0,
-      isMaker: false,
-      rejectReason: RejectReason.UNKNOWN_ORDER,
-      text: "unknown order",
-      timestampNs: this.ts,
       timeInForce: TimeInForce.TIF_UNSPECIFIED,
       stopPrice: 0,
-    };
+      reason: RejectReason.UNKNOWN_ORDER,
+      text: "unknown order",
+      timestampNs: this.ts,
+    });
   }
 }
 
