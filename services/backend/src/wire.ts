@@ -7,9 +7,10 @@ import type { StreamServerMessage } from "@hft/shared/api";
 import type { Logger } from "pino";
 import { buildApp } from "./app.js";
 import { Authenticator } from "./auth/authenticator.js";
-import type { Config } from "./config/index.js";
+import { type Config, corsOrigins } from "./config/index.js";
 import type { AppContext } from "./context.js";
 import { createPool, createPrisma } from "./db/client.js";
+import { type Gateways, startGateways } from "./gateway/host.js";
 import { EngineClient } from "./engine/client.js";
 import type { App } from "./http/types.js";
 import { LiveHub } from "./live/hub.js";
@@ -144,10 +145,13 @@ export async function createBackend(config: Config, logger?: Logger): Promise<Ba
     };
   };
   market.onBook = (symbol, b) => {
+    // The engine sends a book update per changed symbol per command batch: only format it for subscribers.
+    if (!hub.wantsMarket(symbol)) return;
     const m = bookMsg(symbol, b);
     if (m) hub.market(symbol, m);
   };
   market.onTrade = (symbol, t) => {
+    if (!hub.wantsMarket(symbol)) return;
     const spec = symbols.get(symbol);
     if (!spec) return;
     hub.market(symbol, {
@@ -233,19 +237,49 @@ export async function createBackend(config: Config, logger?: Logger): Promise<Ba
     failPending(err);
   };
 
-  const app = await buildApp(ctx);
+  // WORKER_THREADS > 1: gateway threads take the public port and the main thread's listener is loopback-only,
+  // reached through them; it trusts them for the client address (X-Forwarded-For).
+  const threads = config.WORKER_THREADS;
+  const app = await buildApp(ctx, threads > 1 ? { trustProxy: config.TRUST_PROXY || "127.0.0.1" } : {});
+  let gateways: Gateways | null = null;
 
   return {
     ctx,
     app,
     async start() {
-      const address = await app.listen({ host: config.HOST, port: config.PORT });
+      if (threads <= 1) {
+        const address = await app.listen({ host: config.HOST, port: config.PORT });
+        engine.connectStream();
+        return address;
+      }
+      const upstream = await app.listen({ host: "127.0.0.1", port: 0 });
+      gateways = await startGateways({
+        count: threads,
+        host: config.HOST,
+        port: config.PORT,
+        upstream,
+        authSecret,
+        databaseUrl: config.DATABASE_URL,
+        logLevel: config.LOG_LEVEL,
+        ...(config.LOG_FILE ? { logFile: config.LOG_FILE } : {}),
+        trustProxy: config.TRUST_PROXY,
+        corsOrigins: corsOrigins(config),
+        entry: core,
+        log,
+        onCrash: (err) => {
+          // Fail fast: a backend silently serving with fewer threads is worse than a restart.
+          log.fatal({ err: err.message }, "an HTTP gateway thread died; exiting");
+          process.exit(1);
+        },
+      });
+      auth.onInvalidate = () => gateways?.invalidateAuth();
       engine.connectStream();
-      return address;
+      return gateways.address;
     },
     async stop() {
       stopped = true;
       core.ready = false;
+      await gateways?.stop();
       await app.close();
       feed.stop();
       market.stop();

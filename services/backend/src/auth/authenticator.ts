@@ -70,7 +70,11 @@ export class Authenticator {
     return principal;
   }
 
+  /** Called after invalidate(): gateway threads keep API-key caches of their own (gateway/host.ts). */
+  onInvalidate: () => void = () => undefined;
+
   invalidate(): void {
     this.keyCache.clear();
+    this.onInvalidate();
   }
 }

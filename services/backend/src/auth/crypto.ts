@@ -1,5 +1,5 @@
 // Password hashing (scrypt), API keys (only a sha256 is stored) and signed bearer tokens (HMAC-SHA256).
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
 const scryptAsync = promisify(scrypt) as (
@@ -39,7 +39,8 @@ export function newApiKey(): { key: string; prefix: string; hash: string } {
 }
 
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  // One-shot digest: no Hash object per call (this runs on every API-key request).
+  return hash("sha256", text, "hex");
 }
 
 export interface TokenClaims {

@@ -89,7 +89,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         .send({ error: { code: err.code ?? "BAD_REQUEST", message: err.message } });
     }
     if (isDatabaseUnavailable(err)) {
-      req.log.warn({ err: err.message }, "database unavailable");
+      req.log.warn({ reqId: req.id, err: err.message }, "database unavailable");
       return reply.status(503).send({
         error: {
           code: "DATABASE_UNAVAILABLE",
@@ -97,7 +97,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         },
       });
     }
-    req.log.error({ err }, "unhandled error");
+    req.log.error({ reqId: req.id, err }, "unhandled error");
     return reply.status(500).send({ error: { code: "INTERNAL", message: "internal server error" } });
   });
   app.setNotFoundHandler((req, reply) => {

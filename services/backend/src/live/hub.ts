@@ -58,6 +58,12 @@ export class LiveHub implements Publisher {
     for (const c of this.conns) if (c.userId === userId) this.send(c, { type: "fill", fill });
   }
 
+  /** Whether any connection subscribed to the symbol: callers skip building messages nobody receives. */
+  wantsMarket(symbol: string): boolean {
+    for (const c of this.conns) if (c.symbols.has(symbol)) return true;
+    return false;
+  }
+
   market(symbol: string, msg: StreamServerMessage): void {
     for (const c of this.conns) if (c.symbols.has(symbol)) this.send(c, msg);
   }

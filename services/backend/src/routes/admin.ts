@@ -21,7 +21,7 @@ function requireAdmin(req: { principal: { role: string } | null }): void {
 }
 
 export function registerAdminRoutes(app: App, ctx: AppContext): void {
-  authenticated(app, ctx, (scope) => {
+  authenticated(app, ctx.auth, (scope) => {
     scope.addHook("preValidation", async (req) => requireAdmin(req));
 
     scope.post(

@@ -80,7 +80,7 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     },
   );
 
-  authenticated(app, ctx, (scope) => {
+  authenticated(app, ctx.auth, (scope) => {
     scope.get(
       "/api/v1/auth/me",
       {

@@ -5,11 +5,8 @@ import {
   ListFillsResponse,
   ListOrdersQuery,
   ListOrdersResponse,
-  ModifyOrderRequest,
   OrderDetailResponse,
   OrderIdParams,
-  OrderResponse,
-  PlaceOrderRequest,
 } from "@hft/shared/api";
 import { authenticated } from "../app.js";
 import type { AppContext } from "../context.js";
@@ -18,6 +15,7 @@ import { ApiError } from "../errors.js";
 import { afterCursor, decodeCursor, encodeCursor, PAGE_ORDER } from "../http/pagination.js";
 import { type App, parseId, principalOf, responses } from "../http/types.js";
 import { eventView, fillView, orderView } from "../views.js";
+import { registerOrderEntryRoutes } from "./orderEntry.js";
 
 function timeRange(from?: string, to?: string): { gte?: Date; lt?: Date } | undefined {
   if (from === undefined && to === undefined) return undefined;
@@ -33,29 +31,8 @@ function timeRange(from?: string, to?: string): { gte?: Date; lt?: Date } | unde
 }
 
 export function registerOrderRoutes(app: App, ctx: AppContext): void {
-  authenticated(app, ctx, (scope) => {
-    scope.post(
-      "/api/v1/orders",
-      {
-        schema: {
-          tags: ["orders"],
-          summary: "Place an order (acknowledged only once it is durable)",
-          description:
-            "LIMIT needs price; MARKET must not have one and is IOC or FOK. The same clientOrderId twice " +
-            "returns the first order with duplicate=true (200) instead of creating another.",
-          body: PlaceOrderRequest,
-          response: responses({ 201: OrderResponse, 200: OrderResponse }),
-        },
-      },
-      async (req, reply) => {
-        const p = principalOf(req);
-        const r = await ctx.core.placeOrder(p.userId, req.body, req.t0);
-        reply.status(r.status);
-        return r.duplicate
-          ? { order: r.order, fills: r.fills, duplicate: true }
-          : { order: r.order, fills: r.fills };
-      },
-    );
+  authenticated(app, ctx.auth, (scope) => {
+    registerOrderEntryRoutes(scope, ctx.core);
 
     scope.get(
       "/api/v1/orders",
@@ -121,41 +98,6 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
           fills: order.fills.map((f) => fillView(f, ctx.symbols)),
           events: order.events.map((e) => eventView(e, order.symbol, ctx.symbols)),
         };
-      },
-    );
-
-    scope.delete(
-      "/api/v1/orders/:id",
-      {
-        schema: {
-          tags: ["orders"],
-          summary: "Cancel an open order (409 ORDER_NOT_OPEN when it is already final)",
-          params: OrderIdParams,
-          response: responses({ 200: OrderResponse }),
-        },
-      },
-      async (req) => {
-        const p = principalOf(req);
-        const r = await ctx.core.cancelOrder(p.userId, parseId(req.params.id));
-        return { order: r.order, fills: r.fills };
-      },
-    );
-
-    scope.patch(
-      "/api/v1/orders/:id",
-      {
-        schema: {
-          tags: ["orders"],
-          summary: "Modify an open LIMIT order's price and/or total quantity",
-          params: OrderIdParams,
-          body: ModifyOrderRequest,
-          response: responses({ 200: OrderResponse }),
-        },
-      },
-      async (req) => {
-        const p = principalOf(req);
-        const r = await ctx.core.modifyOrder(p.userId, parseId(req.params.id), req.body);
-        return { order: r.order, fills: r.fills };
       },
     );
 

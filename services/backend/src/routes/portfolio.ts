@@ -17,7 +17,7 @@ export function markTicks(ctx: AppContext, symbol: string): number | null {
 }
 
 export function registerPortfolioRoutes(app: App, ctx: AppContext): void {
-  authenticated(app, ctx, (scope) => {
+  authenticated(app, ctx.auth, (scope) => {
     scope.get(
       "/api/v1/positions",
       {
