@@ -1,12 +1,14 @@
-// `npm run bench:api [-- --json] [--ops N] [--connections C] [--warmup W] [--pool P]`
+// `npm run bench:api [-- --json] [--ops N] [--connections C] [--warmup W] [--pool P] [--threads T]
+//   [--client wrk|autocannon] [--no-priority]`
 //
 // Orders/s and latency of placing orders through the REST API (auth, validation, risk, engine round trip over
 // gRPC, persistence) with a real PostgreSQL (fsync on) on this machine. Two persistence modes in the same run,
 // same PostgreSQL, same engine, same load:
 //   baseline = PERSIST_MODE=naive (one transaction per order), measured = PERSIST_MODE=group (group commit).
-// Every order is a durable LIMIT BUY a few % below the market (accepted, rests), sent by autocannon with a fixed
-// number of requests over C keep-alive connections, round-robin over C users. After each mode the orders in the
-// database are counted: a 201 that is not in the database would be a lie, and fails the run.
+// Every order is a durable LIMIT BUY a few % below the market (accepted, rests), sent by wrk (or autocannon, see
+// load.ts) with a fixed number of requests over C keep-alive connections, round-robin over C users. The backend
+// runs with WORKER_THREADS=T (HTTP gateway threads, see services/backend/src/gateway). After each mode the
+// orders in the database are counted: a 201 that is not in the database would be a lie, and fails the run.
 // Last stdout line (--json): {"orders_per_s","p50_ms","p99_ms","baseline_orders_per_s", ...}.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os, { setPriority } from "node:os";
@@ -18,10 +20,9 @@ import {
   startEngine,
   startPostgres,
 } from "@hft/devstack";
-import autocannon, { type Result } from "autocannon";
 import pg from "pg";
 import { fmtRate, log, parseArgs as parseCommon, printJson } from "../common/cli.js";
-import { type LatencySummary, summarize } from "../common/hdr.js";
+import { type Client, type LoadResult, runLoad, wrkAvailable } from "./load.js";
 
 type Mode = "naive" | "group";
 
@@ -31,6 +32,8 @@ interface Args {
   connections: number;
   warmup: number;
   pool: number;
+  threads: number;
+  client: Client;
   priority: boolean;
 }
 
@@ -42,6 +45,8 @@ function parse(): Args {
     connections: 64,
     warmup: 2_000,
     pool: 16,
+    threads: 2,
+    client: wrkAvailable() ? "wrk" : "autocannon",
     priority: true,
   };
   const rest = common.rest;
@@ -51,38 +56,29 @@ function parse(): Args {
       out.priority = false;
       continue;
     }
-    const key = { "--connections": "connections", "--warmup": "warmup", "--pool": "pool" }[flag] as
-      | "connections"
-      | "warmup"
-      | "pool"
-      | undefined;
+    if (flag === "--client" && (rest[i + 1] === "wrk" || rest[i + 1] === "autocannon")) {
+      out.client = rest[++i] as Client;
+      if (out.client === "wrk" && !wrkAvailable())
+        throw new Error("wrk is not installed (apt-get install wrk)");
+      continue;
+    }
+    const key = {
+      "--connections": "connections",
+      "--warmup": "warmup",
+      "--pool": "pool",
+      "--threads": "threads",
+    }[flag] as "connections" | "warmup" | "pool" | "threads" | undefined;
     const v = Number(rest[++i]);
     if (!key || !Number.isSafeInteger(v) || v < 0 || (key !== "warmup" && v === 0)) {
       throw new Error(
         `unknown option or bad value: ${flag} ${rest[i] ?? ""}\n` +
-          "usage: bench:api [--json] [--ops N] [--connections C] [--warmup W] [--pool P] [--no-priority]",
+          "usage: bench:api [--json] [--ops N] [--connections C] [--warmup W] [--pool P] [--threads T] " +
+          "[--client wrk|autocannon] [--no-priority]",
       );
     }
     out[key] = v;
   }
   return out;
-}
-
-// Start prices of the simulated feed (team convention); orders go 2-4 % below, inside the 10 % price collar.
-const SYMBOLS: [string, number][] = [
-  ["AAPL", 190],
-  ["MSFT", 420],
-  ["GOOGL", 170],
-  ["AMZN", 185],
-  ["TSLA", 250],
-];
-
-/** Deterministic order bodies: cycle through symbols, prices and quantities. */
-function orderBody(n: number): string {
-  const [symbol, ref] = SYMBOLS[n % SYMBOLS.length];
-  const cents = Math.round(ref * 100 * (0.96 + ((n * 7919) % 200) / 10_000));
-  const qty = 1 + (n % 5);
-  return `{"symbol":"${symbol}","side":"BUY","type":"LIMIT","timeInForce":"GTC","price":"${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}","quantity":"${qty}"}`;
 }
 
 /**
@@ -129,9 +125,9 @@ function pidsOfGroup(pgid: number): number[] {
  * and so does every PostgreSQL backend). Applied to both modes alike; gone when the processes exit.
  * Returns how many processes were raised.
  */
-function raisePriority(pgids: number[]): number {
+function raisePriority(pgids: number[], extraPids: number[] = []): number {
   let raised = 0;
-  const pids = [process.pid, ...pgids.flatMap(pidsOfGroup)];
+  const pids = [process.pid, ...extraPids, ...pgids.flatMap(pidsOfGroup)];
   for (const pid of pids) {
     try {
       setPriority(pid, -20);
@@ -148,11 +144,6 @@ function raisePriority(pgids: number[]): number {
   return raised;
 }
 
-function ownCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 interface ModeResult {
   mode: Mode;
   ordersPerS: number;
@@ -160,7 +151,7 @@ interface ModeResult {
   non201: Record<string, number>;
   errors: number;
   durationS: number;
-  latency: LatencySummary;
+  latency: LoadResult["latency"];
   persisted: number;
   /** From the backend's own metrics: transactions, orders (write units) per transaction, time per transaction. */
   db: { transactions: number; meanBatch: number; meanWriteMs: number };
@@ -197,39 +188,6 @@ async function seedUsers(url: string, prefix: string, n: number): Promise<string
   }
 }
 
-async function load(
-  url: string,
-  keys: string[],
-  amount: number,
-  connections: number,
-  first: number,
-  onResponse?: (status: number, ms: number) => void,
-): Promise<Result> {
-  let n = first;
-  const inst = autocannon({
-    url,
-    connections,
-    amount,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        path: "/api/v1/orders",
-        setupRequest: (req) => {
-          const i = n++;
-          return {
-            ...req,
-            headers: { "content-type": "application/json", "x-api-key": keys[i % keys.length] },
-            body: orderBody(i),
-          };
-        },
-      },
-    ],
-  });
-  if (onResponse) inst.on("response", (_c, status, _b, ms) => onResponse(status, ms));
-  return await inst;
-}
-
 async function runMode(
   mode: Mode,
   db: StartedPostgres,
@@ -243,38 +201,48 @@ async function runMode(
     engineAddr: engine.address,
     maxPoolSize: args.pool,
     logLevel: "warn", // per-request info logs would be part of what is measured; both modes alike
-    env: { PERSIST_MODE: mode, PRICE_INTERVAL_MS: "1000" },
+    env: { PERSIST_MODE: mode, PRICE_INTERVAL_MS: "1000", WORKER_THREADS: String(args.threads) },
   });
   try {
-    if (args.warmup > 0) await load(backend.address, keys, args.warmup, args.connections, 1_000_000);
+    let warmSent = 0;
+    let warmAccepted = 0;
+    if (args.warmup > 0) {
+      const w = await runLoad(args.client, {
+        url: backend.address,
+        keys,
+        amount: args.warmup,
+        connections: args.connections,
+        first: 1_000_000,
+      });
+      warmSent = w.sent;
+      warmAccepted = w.accepted;
+    }
     // After the warm-up, so that the pool's PostgreSQL backends exist.
-    if (args.priority) raisePriority([backend.pid, engine.pid, db.pid]);
-    const samples = new Float64Array(args.ops);
-    let count = 0;
-    const non201: Record<string, number> = {};
+    const raise = (extra: number[] = []) =>
+      args.priority ? raisePriority([backend.pid, engine.pid, db.pid], extra) : 0;
+    raise();
     const cpu0 = {
       backend: cpuSecondsOfGroup(backend.pid),
       engine: cpuSecondsOfGroup(engine.pid),
       postgres: cpuSecondsOfGroup(db.pid),
-      client: ownCpuSeconds(),
     };
-    const t0 = process.hrtime.bigint();
-    // autocannon resolves on its own one-second tick, so the wall time of `await load` is quantized to whole
-    // seconds; the measured phase ends with the last response instead.
-    let tLast = t0;
-    const res = await load(backend.address, keys, args.ops, args.connections, 0, (status, ms) => {
-      tLast = process.hrtime.bigint();
-      if (status === 201) {
-        if (count < samples.length) samples[count++] = ms * 1e6;
-      } else non201[status] = (non201[status] ?? 0) + 1;
+    const res = await runLoad(args.client, {
+      url: backend.address,
+      keys,
+      amount: args.ops,
+      connections: args.connections,
+      first: 0,
+      onStart: (pid) => raise([pid]),
     });
-    const durationS = Number(tLast - t0) / 1e9;
+    const count = res.accepted;
+    const non201 = res.non201;
+    const durationS = res.durationS;
     const metrics = await (await fetch(`${backend.address}/metrics`)).text();
     const cpu = {
       backend: cpuSecondsOfGroup(backend.pid) - cpu0.backend,
       engine: cpuSecondsOfGroup(engine.pid) - cpu0.engine,
       postgres: cpuSecondsOfGroup(db.pid) - cpu0.postgres,
-      client: ownCpuSeconds() - cpu0.client,
+      client: res.clientCpuS,
     };
     // What the database holds for this mode's users (warm-up included) must cover every 201 we saw.
     const c = new pg.Client({ connectionString: db.url });
@@ -289,13 +257,14 @@ async function runMode(
     } finally {
       await c.end();
     }
-    const warm = args.warmup;
-    if (persisted < count) {
-      throw new Error(`${mode}: ${count} orders acknowledged (201) but only ${persisted} in the database`);
-    }
-    if (persisted > count + warm) {
+    if (persisted < count + warmAccepted) {
       throw new Error(
-        `${mode}: ${persisted} orders in the database, more than the ${count + warm} sent and acknowledged`,
+        `${mode}: ${count} + ${warmAccepted} warm-up orders acknowledged (201) but only ${persisted} in the database`,
+      );
+    }
+    if (persisted > res.sent + warmSent) {
+      throw new Error(
+        `${mode}: ${persisted} orders in the database, more than the ${res.sent + warmSent} sent`,
       );
     }
     return {
@@ -303,9 +272,9 @@ async function runMode(
       ordersPerS: count / durationS,
       accepted: count,
       non201,
-      errors: res.errors + res.timeouts,
+      errors: res.errors,
       durationS,
-      latency: summarize(samples, count),
+      latency: res.latency,
       persisted,
       db: dbStats(metrics),
       cpu,
@@ -345,7 +314,8 @@ function describe(r: ModeResult): string {
     (r.errors ? `  errors: ${r.errors}` : "") +
     `\n       CPU (of one core): backend ${cpu(r.cpu.backend)}, engine ${cpu(r.cpu.engine)}, ` +
     `postgres ${cpu(r.cpu.postgres)}, load generator ${cpu(r.cpu.client)}; CPU ms per order: ` +
-    `backend ${perOrder(r, r.cpu.backend)}, postgres ${perOrder(r, r.cpu.postgres)}, engine ${perOrder(r, r.cpu.engine)}` +
+    `backend ${perOrder(r, r.cpu.backend)}, postgres ${perOrder(r, r.cpu.postgres)}, engine ${perOrder(r, r.cpu.engine)}, ` +
+    `load generator ${perOrder(r, r.cpu.client)}` +
     `\n       DB (backend metrics, warm-up included): ${r.db.transactions} transactions, ` +
     `${r.db.meanBatch.toFixed(1)} write units each, ${r.db.meanWriteMs.toFixed(2)} ms each`
   );
@@ -355,18 +325,14 @@ async function main(): Promise<void> {
   const args = parse();
   const loadAtStart = Math.round(os.loadavg()[0] * 100) / 100;
   log(
-    `bench:api: ${args.ops} orders per mode (+${args.warmup} warm-up), ${args.connections} connections, ` +
-      `DB pool ${args.pool}, real PostgreSQL with fsync on; ${os.availableParallelism()} CPUs, ` +
+    `bench:api: ${args.ops} orders per mode (+${args.warmup} warm-up), ${args.connections} connections ` +
+      `(${args.client}), backend WORKER_THREADS=${args.threads}, DB pool ${args.pool}, real PostgreSQL with fsync on; ${os.availableParallelism()} CPUs, ` +
       `load average ${os.loadavg()[0].toFixed(1)}, priority ${args.priority ? "raised (nice -20, --no-priority to keep)" : "unchanged"}`,
   );
-  const db = await startPostgres({ fsync: true, settings: { max_connections: 300 } });
-  let engine: RunningService | undefined;
-  try {
-    await applyMigrations(db.url);
-    engine = await startEngine({ liquidityProvider: true, logLevel: "warn" });
-    const naive = await runMode("naive", db, engine, args);
+  {
+    const naive = await withFreshStack((db, engine) => runMode("naive", db, engine, args));
     log(describe(naive));
-    const group = await runMode("group", db, engine, args);
+    const group = await withFreshStack((db, engine) => runMode("group", db, engine, args));
     log(describe(group));
     log(`group commit / naive: ${(group.ordersPerS / naive.ordersPerS).toFixed(2)}x orders/s`);
     const round = (x: number) => Math.round(x * 100) / 100;
@@ -381,6 +347,8 @@ async function main(): Promise<void> {
       orders: args.ops,
       connections: args.connections,
       db_pool: args.pool,
+      worker_threads: args.threads,
+      load_generator: args.client,
       priority_raised: args.priority,
       cpus: os.availableParallelism(),
       loadavg_1m_at_start: loadAtStart,
@@ -400,6 +368,22 @@ async function main(): Promise<void> {
       },
     };
     if (args.json) printJson(result);
+  }
+}
+
+/**
+ * Each mode gets its own PostgreSQL server and engine, started the same way: with one shared server, the
+ * second mode ran during the autovacuum and checkpoint work the first one left behind (its p99 doubled).
+ */
+async function withFreshStack<T>(
+  fn: (db: StartedPostgres, engine: RunningService) => Promise<T>,
+): Promise<T> {
+  const db = await startPostgres({ fsync: true, settings: { max_connections: 300 } });
+  let engine: RunningService | undefined;
+  try {
+    await applyMigrations(db.url);
+    engine = await startEngine({ liquidityProvider: true, logLevel: "warn" });
+    return await fn(db, engine);
   } finally {
     await engine?.stop();
     await db.stop();

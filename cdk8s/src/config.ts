@@ -104,7 +104,8 @@ export function defaultConfig(): PlatformConfig {
       port: 8000,
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       tmpSizeLimit: "64Mi",
-      workerThreads: 4,
+      // 1 = main thread only; each HTTP gateway thread (N > 1) needs ~100 MB and a share of a CPU.
+      workerThreads: 1,
       maxPoolSize: 20,
       priceSource: "simulated",
       corsOrigins: "",

@@ -9,8 +9,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { corsOrigins } from "./config/index.js";
 import type { Authenticator } from "./auth/authenticator.js";
+import { corsOrigins } from "./config/index.js";
 import type { AppContext } from "./context.js";
 import { installErrorHandling } from "./http/errors.js";
 import type { App } from "./http/types.js";

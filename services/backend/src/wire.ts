@@ -10,8 +10,8 @@ import { Authenticator } from "./auth/authenticator.js";
 import { type Config, corsOrigins } from "./config/index.js";
 import type { AppContext } from "./context.js";
 import { createPool, createPrisma } from "./db/client.js";
-import { type Gateways, startGateways } from "./gateway/host.js";
 import { EngineClient } from "./engine/client.js";
+import { type Gateways, startGateways } from "./gateway/host.js";
 import type { App } from "./http/types.js";
 import { LiveHub } from "./live/hub.js";
 import { type BookTop, MarketDataStore } from "./live/marketData.js";
@@ -242,6 +242,7 @@ export async function createBackend(config: Config, logger?: Logger): Promise<Ba
   const threads = config.WORKER_THREADS;
   const app = await buildApp(ctx, threads > 1 ? { trustProxy: config.TRUST_PROXY || "127.0.0.1" } : {});
   let gateways: Gateways | null = null;
+  let stopping: Promise<void> | undefined;
 
   return {
     ctx,
@@ -276,17 +277,21 @@ export async function createBackend(config: Config, logger?: Logger): Promise<Ba
       engine.connectStream();
       return gateways.address;
     },
-    async stop() {
-      stopped = true;
-      core.ready = false;
-      await gateways?.stop();
-      await app.close();
-      feed.stop();
-      market.stop();
-      await writer.drain();
-      engine.close();
-      await prisma.$disconnect();
-      await pool.end();
+    stop() {
+      // Idempotent: a second call waits for the first.
+      stopping ??= (async () => {
+        stopped = true;
+        core.ready = false;
+        await gateways?.stop();
+        await app.close();
+        feed.stop();
+        market.stop();
+        await writer.drain();
+        engine.close();
+        await prisma.$disconnect();
+        await pool.end();
+      })();
+      return stopping;
     },
   };
 }

@@ -76,7 +76,8 @@ Environment:
   ENGINE_ADDR                engine gRPC address (127.0.0.1:50051)
   ENGINE_TLS_CA/CERT/KEY     TLS to the engine (CA => TLS; CERT+KEY => mTLS client certificate)
   ENGINE_TIMEOUT_MS          deadline of unary engine calls (5000)
-  WORKER_THREADS             libuv/worker threads hint (1)
+  WORKER_THREADS             HTTP threads: 1 = the main thread serves the API; N > 1 = N gateway threads
+                             share PORT (SO_REUSEPORT) for order entry, other routes proxied (1)
   MAX_POOL_SIZE              PostgreSQL pool size (10)
   PRICE_SOURCE               simulated | yahoo (simulated)
   PRICE_SEED                 seed of the simulated random walk (42)

@@ -1,12 +1,7 @@
 // Order entry: place, cancel and modify. Registered against an OrderEntry, which is the trading core itself
 // on the main thread, or a channel to it from an HTTP gateway thread (gateway/), so both serve the very same
 // routes, schemas and errors.
-import {
-  ModifyOrderRequest,
-  OrderIdParams,
-  OrderResponse,
-  PlaceOrderRequest,
-} from "@hft/shared/api";
+import { ModifyOrderRequest, OrderIdParams, OrderResponse, PlaceOrderRequest } from "@hft/shared/api";
 import { type App, parseId, principalOf, responses } from "../http/types.js";
 import type { OrderResult } from "../state/core.js";
 
