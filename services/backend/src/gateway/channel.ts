@@ -2,12 +2,11 @@
 import type { MessagePort } from "node:worker_threads";
 import type { ModifyOrderRequest, PlaceOrderRequest } from "@hft/shared/api";
 import { ApiError } from "../errors.js";
-import type { OrderEntry } from "../routes/orderEntry.js";
-import type { OrderResult } from "../state/core.js";
+import type { EntryResult, OrderEntry } from "../routes/orderEntry.js";
 import type { OrderCall, OrderOp, OrderReply, ToMain } from "./protocol.js";
 
 interface Waiter {
-  resolve: (r: OrderResult) => void;
+  resolve: (r: EntryResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -19,15 +18,15 @@ export class OrderChannel implements OrderEntry {
 
   constructor(private readonly port: MessagePort) {}
 
-  placeOrder(userId: bigint, body: PlaceOrderRequest, t0: bigint): Promise<OrderResult> {
+  placeOrder(userId: bigint, body: PlaceOrderRequest, t0: bigint): Promise<EntryResult> {
     return this.call({ op: "place", userId, body, t0 });
   }
 
-  cancelOrder(userId: bigint, orderId: bigint): Promise<OrderResult> {
+  cancelOrder(userId: bigint, orderId: bigint): Promise<EntryResult> {
     return this.call({ op: "cancel", userId, orderId });
   }
 
-  modifyOrder(userId: bigint, orderId: bigint, body: ModifyOrderRequest): Promise<OrderResult> {
+  modifyOrder(userId: bigint, orderId: bigint, body: ModifyOrderRequest): Promise<EntryResult> {
     return this.call({ op: "modify", userId, orderId, body });
   }
 
@@ -37,7 +36,7 @@ export class OrderChannel implements OrderEntry {
       const w = this.waiting.get(r.id);
       if (!w) continue;
       this.waiting.delete(r.id);
-      if ("result" in r) w.resolve(r.result);
+      if ("json" in r) w.resolve({ status: r.status, json: r.json });
       else w.reject(new ApiError(r.error.status, r.error.code, r.error.message, r.error.details));
     }
   }
@@ -46,8 +45,8 @@ export class OrderChannel implements OrderEntry {
     return this.waiting.size;
   }
 
-  private call(call: OrderOp): Promise<OrderResult> {
-    return new Promise<OrderResult>((resolve, reject) => {
+  private call(call: OrderOp): Promise<EntryResult> {
+    return new Promise<EntryResult>((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
       this.outbox.push({ id, call });

@@ -4,8 +4,8 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { ApiError } from "../errors.js";
 import { isDatabaseUnavailable } from "../http/errors.js";
-import type { OrderEntry } from "../routes/orderEntry.js";
-import type { OrderResult } from "../state/core.js";
+import { orderResponseBody } from "../routes/orderEntry.js";
+import type { OrderResult, TradingCore } from "../state/core.js";
 import type { GatewayData, OrderCall, OrderReply, ReplyError, ToGateway, ToMain } from "./protocol.js";
 
 export interface Gateways {
@@ -18,7 +18,7 @@ export interface Gateways {
 
 export interface GatewayOptions extends Omit<GatewayData, "index"> {
   count: number;
-  entry: OrderEntry;
+  entry: TradingCore;
   log: Logger;
   /** called when a gateway thread dies unexpectedly (the API would silently lose capacity) */
   onCrash: (err: Error) => void;
@@ -26,7 +26,7 @@ export interface GatewayOptions extends Omit<GatewayData, "index"> {
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
-function run(entry: OrderEntry, c: OrderCall["call"]): Promise<OrderResult> {
+function run(entry: TradingCore, c: OrderCall["call"]): Promise<OrderResult> {
   switch (c.op) {
     case "place":
       return entry.placeOrder(c.userId, c.body, c.t0);
@@ -62,14 +62,14 @@ class GatewayThread {
 
   constructor(
     readonly worker: Worker,
-    private readonly entry: OrderEntry,
+    private readonly entry: TradingCore,
     private readonly log: Logger,
   ) {}
 
   serve(calls: OrderCall[]): void {
     for (const { id, call } of calls) {
       run(this.entry, call).then(
-        (result) => this.reply({ id, result }),
+        (r) => this.reply({ id, status: r.status, json: JSON.stringify(orderResponseBody(r)) }),
         (err: unknown) => this.reply({ id, error: replyError(err, this.log) }),
       );
     }

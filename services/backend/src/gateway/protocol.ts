@@ -2,7 +2,6 @@
 // Each direction batches what one event-loop turn produced into one message: a postMessage per order would
 // cost more than the order's own work on the main thread.
 import type { ModifyOrderRequest, PlaceOrderRequest } from "@hft/shared/api";
-import type { OrderResult } from "../state/core.js";
 
 export type OrderOp =
   | { op: "place"; userId: bigint; body: PlaceOrderRequest; t0: bigint }
@@ -21,7 +20,8 @@ export interface ReplyError {
   details?: unknown;
 }
 
-export type OrderReply = { id: number; result: OrderResult } | { id: number; error: ReplyError };
+/** A success carries the HTTP status and the response body, serialized by the main thread. */
+export type OrderReply = { id: number; status: number; json: string } | { id: number; error: ReplyError };
 
 /** What a gateway thread is started with (worker_threads workerData). */
 export interface GatewayData {

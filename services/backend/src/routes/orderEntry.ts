@@ -2,13 +2,32 @@
 // on the main thread, or a channel to it from an HTTP gateway thread (gateway/), so both serve the very same
 // routes, schemas and errors.
 import { ModifyOrderRequest, OrderIdParams, OrderResponse, PlaceOrderRequest } from "@hft/shared/api";
+import type { FastifyReply } from "fastify";
 import { type App, parseId, principalOf, responses } from "../http/types.js";
 import type { OrderResult } from "../state/core.js";
 
+/**
+ * The trading core answers with objects; a gateway thread gets the response body already serialized by the
+ * main thread (one JSON.stringify there instead of a structured clone on both sides plus the serializer here).
+ */
+export type EntryResult = OrderResult | { status: number; json: string };
+
 export interface OrderEntry {
-  placeOrder(userId: bigint, req: PlaceOrderRequest, t0: bigint): Promise<OrderResult>;
-  cancelOrder(userId: bigint, orderId: bigint): Promise<OrderResult>;
-  modifyOrder(userId: bigint, orderId: bigint, body: ModifyOrderRequest): Promise<OrderResult>;
+  placeOrder(userId: bigint, req: PlaceOrderRequest, t0: bigint): Promise<EntryResult>;
+  cancelOrder(userId: bigint, orderId: bigint): Promise<EntryResult>;
+  modifyOrder(userId: bigint, orderId: bigint, body: ModifyOrderRequest): Promise<EntryResult>;
+}
+
+/** The OrderResponse body of a result (`duplicate` only when true). */
+export function orderResponseBody(r: OrderResult): OrderResponse {
+  return r.duplicate
+    ? { order: r.order, fills: r.fills, duplicate: true }
+    : { order: r.order, fills: r.fills };
+}
+
+function send(reply: FastifyReply, r: EntryResult): OrderResponse | FastifyReply {
+  reply.status(r.status);
+  return "json" in r ? reply.type("application/json; charset=utf-8").send(r.json) : orderResponseBody(r);
 }
 
 /** Registers the order-entry routes on an authenticated scope. */
@@ -28,11 +47,7 @@ export function registerOrderEntryRoutes(scope: App, entry: OrderEntry): void {
     },
     async (req, reply) => {
       const p = principalOf(req);
-      const r = await entry.placeOrder(p.userId, req.body, req.t0);
-      reply.status(r.status);
-      return r.duplicate
-        ? { order: r.order, fills: r.fills, duplicate: true }
-        : { order: r.order, fills: r.fills };
+      return send(reply, await entry.placeOrder(p.userId, req.body, req.t0));
     },
   );
 
@@ -46,10 +61,9 @@ export function registerOrderEntryRoutes(scope: App, entry: OrderEntry): void {
         response: responses({ 200: OrderResponse }),
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const p = principalOf(req);
-      const r = await entry.cancelOrder(p.userId, parseId(req.params.id));
-      return { order: r.order, fills: r.fills };
+      return send(reply, await entry.cancelOrder(p.userId, parseId(req.params.id)));
     },
   );
 
@@ -64,10 +78,9 @@ export function registerOrderEntryRoutes(scope: App, entry: OrderEntry): void {
         response: responses({ 200: OrderResponse }),
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const p = principalOf(req);
-      const r = await entry.modifyOrder(p.userId, parseId(req.params.id), req.body);
-      return { order: r.order, fills: r.fills };
+      return send(reply, await entry.modifyOrder(p.userId, parseId(req.params.id), req.body));
     },
   );
 }
