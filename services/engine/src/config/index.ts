@@ -42,7 +42,7 @@ export interface EngineConfig {
     orderPoolSize: number;
     expiryIntervalMs: number;
   };
-  marketData: { defaultDepth: number; subscriberBuffer: number };
+  marketData: { defaultDepth: number; subscriberBuffer: number; bookIntervalMs: number };
   liquidityProvider: {
     enabled: boolean;
     account: string;
@@ -208,7 +208,11 @@ const fileSchema = z.strictObject({
     .strictObject({ order_pool_size: posInt.optional(), fill_pool_size: posInt.optional() })
     .prefault({}),
   market_data: z
-    .strictObject({ default_depth: posInt.max(1000).default(10), subscriber_buffer: posInt.default(10000) })
+    .strictObject({
+      default_depth: posInt.max(1000).default(10),
+      subscriber_buffer: posInt.default(10000),
+      book_interval_ms: nonNegInt.max(1000).default(5),
+    })
     .prefault({}),
   liquidity_provider: z
     .strictObject({
@@ -395,6 +399,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}, source = 
     marketData: {
       defaultDepth: c.market_data.default_depth,
       subscriberBuffer: c.market_data.subscriber_buffer,
+      bookIntervalMs: c.market_data.book_interval_ms,
     },
     liquidityProvider: {
       enabled: c.liquidity_provider.enabled,

@@ -39,6 +39,7 @@ export class EngineRuntime {
       config.symbols.map((s) => s.symbol),
       config.marketData.defaultDepth,
       config.marketData.subscriberBuffer,
+      config.marketData.bookIntervalMs,
     );
     this.engine = new MatchingEngine(
       {

@@ -251,7 +251,7 @@ export function createTradingService(
         callback(invalidArgument(RejectReason.UNKNOWN_SYMBOL, `unknown symbol "${symbol}"`));
         return;
       }
-      rt.hub.flush(); // the snapshot is consistent with every event published so far
+      rt.hub.flushNow(); // the snapshot is consistent with every event published so far
       snap.seq = rt.hub.seqOf(symbol);
       callback(null, snap);
     } catch (err) {

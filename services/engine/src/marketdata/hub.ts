@@ -1,7 +1,10 @@
 // Market-data fan-out. Per symbol, every event gets the next sequence number (+1), so a subscriber detects a
 // lost event as a gap. The first event of a subscription is a snapshot carrying the current sequence.
 // Trades are published as they happen; book changes are coalesced: the gRPC layer calls flush() once per
-// command batch and each changed symbol gets one BookUpdate.
+// command batch and each changed symbol gets one BookUpdate, at most one per `bookIntervalMs` per symbol
+// (conflation: under load a batch arrives every millisecond or so, and a book consumer needs the latest state,
+// not every intermediate one). A symbol changed within the interval stays dirty and is published when the
+// interval has passed, so the last state always goes out; sequence numbers stay contiguous.
 // Matching never waits for a subscriber: events go into a bounded per-subscriber queue; a subscriber whose
 // queue overflows is dropped with RESOURCE_EXHAUSTED.
 import type { BookSnapshot, MarketDataEvent, PriceLevel, Side } from "@hft/proto";
@@ -81,6 +84,8 @@ interface SymbolState {
   symbol: string;
   seq: number;
   dirty: boolean;
+  /** performance.now() of its last BookUpdate */
+  lastBookMs: number;
   subscribers: Set<Subscription>;
 }
 
@@ -89,14 +94,17 @@ export class MarketDataHub {
   private readonly dirtySymbols: SymbolState[] = [];
   private readonly subs = new Set<Subscription>();
   private book: BookSource | undefined;
+  private timer: NodeJS.Timeout | null = null;
   dropped = 0;
 
   constructor(
     symbols: readonly string[],
     private readonly defaultDepth: number,
     private readonly maxQueued: number,
+    private readonly bookIntervalMs = 0,
   ) {
-    for (const s of symbols) this.symbols.set(s, { symbol: s, seq: 0, dirty: false, subscribers: new Set() });
+    for (const s of symbols)
+      this.symbols.set(s, { symbol: s, seq: 0, dirty: false, lastBookMs: -Infinity, subscribers: new Set() });
   }
 
   /** The engine is created after the hub (the hub is its listener), so the book source is attached later. */
@@ -150,14 +158,30 @@ export class MarketDataHub {
     this.dirtySymbols.push(st);
   }
 
-  /** Publish one coalesced BookUpdate per changed symbol. */
+  /** Publish one coalesced BookUpdate per changed symbol whose interval has passed (see the file comment). */
   flush(): void {
+    this.publishBooks(false);
+  }
+
+  /** Publish every pending BookUpdate now, interval or not (before a snapshot, at shutdown). */
+  flushNow(): void {
+    this.publishBooks(true);
+  }
+
+  private publishBooks(force: boolean): void {
     const n = this.dirtySymbols.length;
     if (n === 0) return;
+    const now = performance.now();
+    let deferred = 0;
     for (let i = 0; i < n; i++) {
       const st = this.dirtySymbols[i];
+      if (!force && now - st.lastBookMs < this.bookIntervalMs && st.subscribers.size > 0) {
+        this.dirtySymbols[deferred++] = st; // still dirty: goes out when its interval has passed
+        continue;
+      }
       st.dirty = false;
       if (st.subscribers.size === 0) continue; // nobody listens: no event, no sequence number used
+      st.lastBookMs = now;
       const symbol = st.symbol;
       const seq = ++st.seq;
       const byDepth = new Map<number, MarketDataEvent>();
@@ -173,7 +197,14 @@ export class MarketDataHub {
         sub.push(ev);
       }
     }
-    this.dirtySymbols.length = 0;
+    this.dirtySymbols.length = deferred;
+    if (deferred > 0 && this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, this.bookIntervalMs);
+      this.timer.unref();
+    }
   }
 
   /** Subscribe; sends the snapshot of every requested symbol first. Throws on an unknown symbol. */
@@ -184,7 +215,7 @@ export class MarketDataHub {
     }
     const d = depth > 0 ? depth : this.defaultDepth;
     // pending coalesced updates must go out before the snapshot, or they would carry a seq the snapshot covers
-    this.flush();
+    this.flushNow();
     const sub = new Subscription(new Set(wanted), d, sink, this.maxQueued, (s) => {
       this.dropped++;
       this.unsubscribe(s);
@@ -215,6 +246,8 @@ export class MarketDataHub {
 
   /** Shutdown: end every subscription with UNAVAILABLE. */
   closeAll(message: string): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     for (const sub of [...this.subs]) {
       this.unsubscribe(sub);
       sub.fail("UNAVAILABLE", message);
