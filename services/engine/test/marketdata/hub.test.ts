@@ -7,7 +7,10 @@ import { MarketDataHub, type MarketDataSink } from "../../src/marketdata/hub.js"
 
 function sink(events: MarketDataEvent[]): MarketDataSink {
   return {
-    write: (e) => (events.push(e), true),
+    write: (e) => {
+      events.push(e);
+      return true;
+    },
     onDrain: () => undefined,
     fail: () => undefined,
     end: () => undefined,
