@@ -19,9 +19,8 @@ import {
   TradesResponse,
 } from "@hft/shared/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import type { SeededUser } from "../src/db/seed.js";
-import { client, type Stack, startStack, waitUntil } from "./support/stack.js";
+import { client, openStream, type Stack, startStack, waitUntil } from "./support/stack.js";
 
 type Api = ReturnType<typeof client>;
 type Err = { error: { code: string; message: string; details?: unknown } };
@@ -544,13 +543,7 @@ describe("risk limits", () => {
 
 describe("WebSocket stream", () => {
   it("pushes the user's own order updates and subscribed market data", async () => {
-    const ws = new WebSocket(`${stack.url.replace(/^http/, "ws")}/api/v1/stream?apiKey=${alice.apiKey}`);
-    const msgs: { type: string; [k: string]: unknown }[] = [];
-    ws.on("message", (d) => msgs.push(JSON.parse(d.toString())));
-    await new Promise((res, rej) => {
-      ws.once("open", res);
-      ws.once("error", rej);
-    });
+    const { ws, msgs } = await openStream(stack.url, alice.apiKey);
     try {
       await waitUntil(() => msgs.some((m) => m.type === "welcome"), "welcome");
       expect(msgs[0]).toMatchObject({ type: "welcome", authenticated: true, userId: alice.userId });

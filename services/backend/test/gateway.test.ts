@@ -4,9 +4,8 @@
 import { fromUnits } from "@hft/shared";
 import type { ListOrdersResponse, OrderDetailResponse, OrderResponse } from "@hft/shared/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import type { SeededUser } from "../src/db/seed.js";
-import { client, type Stack, startStack, waitUntil } from "./support/stack.js";
+import { client, openStream, type Stack, startStack, waitUntil } from "./support/stack.js";
 
 type Api = ReturnType<typeof client>;
 type Err = { error: { code: string; message: string; details?: unknown } };
@@ -143,13 +142,7 @@ describe("HTTP gateway threads", () => {
     const doc = await anon<{ paths: Record<string, unknown> }>("GET", "/docs/json");
     expect(Object.keys(doc.body.paths)).toContain("/api/v1/orders");
 
-    const ws = new WebSocket(`${stack.url.replace(/^http/, "ws")}/api/v1/stream?apiKey=${alice.apiKey}`);
-    const msgs: { type: string; [k: string]: unknown }[] = [];
-    ws.on("message", (d) => msgs.push(JSON.parse(d.toString())));
-    await new Promise((res, rej) => {
-      ws.once("open", res);
-      ws.once("error", rej);
-    });
+    const { ws, msgs } = await openStream(stack.url, alice.apiKey);
     try {
       await waitUntil(() => msgs.some((m) => m.type === "welcome"), "welcome");
       const placed = await A<OrderResponse>("POST", "/api/v1/orders", limit());

@@ -8,6 +8,7 @@ import {
   startPostgres,
 } from "@hft/devstack";
 import pg from "pg";
+import WebSocket from "ws";
 import { loadConfig } from "../../src/config/index.js";
 import { type SeededUser, type SeedUserOptions, seedUser } from "../../src/db/seed.js";
 import { type Backend, createBackend } from "../../src/wire.js";
@@ -116,4 +117,21 @@ export function client(baseUrl: string, apiKey?: string) {
     }
     return { status: res.status, body: json as T };
   };
+}
+
+export type StreamMessage = { type: string; [k: string]: unknown };
+
+/** Opens the user's WebSocket stream; every message received is appended to `msgs`. */
+export async function openStream(
+  baseUrl: string,
+  apiKey: string,
+): Promise<{ ws: WebSocket; msgs: StreamMessage[] }> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/v1/stream?apiKey=${apiKey}`);
+  const msgs: StreamMessage[] = [];
+  ws.on("message", (d) => msgs.push(JSON.parse(d.toString()) as StreamMessage));
+  await new Promise((res, rej) => {
+    ws.once("open", res);
+    ws.once("error", rej);
+  });
+  return { ws, msgs };
 }
