@@ -155,7 +155,7 @@ describe.skipIf(tools.skip)("against a real kube-apiserver", () => {
       "--timeout",
       "120s",
       "--set",
-      "engine.cpus=4,engine.memory=3Gi,backend.replicas=3",
+      "engine.cpus=4,engine.memory=3Gi,web.replicas=3",
     ]);
     const engine = deployment("hft", `${releaseName}-engine`);
     for (const c of engine.spec.template.spec.containers) {
@@ -164,7 +164,7 @@ describe.skipIf(tools.skip)("against a real kube-apiserver", () => {
     }
     expect(engine.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: "4", memory: "3Gi" });
     expect(engine.metadata.generation).toBe(2);
-    expect(deployment("hft", `${releaseName}-backend`).spec.replicas).toBe(3);
+    expect(deployment("hft", `${releaseName}-web`).spec.replicas).toBe(3);
     expect(secretData()).toEqual(before);
     // The migration Job is per revision: the new one exists, the old one was removed by helm.
     const jobs = kubectlOk(["get", "jobs", "-n", "hft", "-o", "name"]).trim().split("\n");

@@ -9,6 +9,7 @@ import {
   checkPostgres,
   checkResources,
   checkSecurityContext,
+  checkSingleWriters,
 } from "./lib/policy.js";
 import { cdk8sSynth, helmTemplate, type K8sObject, valuesFiles } from "./lib/render.js";
 import { assertTools, checkTools } from "./lib/tools.js";
@@ -66,6 +67,17 @@ describe("the policy checks detect violations", () => {
       resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
     });
     expect(checkEnginePinning(objects).join()).toMatch(/log-shipper/);
+  });
+
+  it("two backend replicas / a rolling update of a single writer", () => {
+    const objects = good();
+    const backend = find(objects, "Deployment", "hft-platform-backend");
+    (backend.spec as { replicas: number }).replicas = 2;
+    expect(checkSingleWriters(objects)).toContain("hft-platform-backend: 2 replicas of a single writer");
+    (find(objects, "Deployment", "hft-platform-engine").spec as { strategy: unknown }).strategy = {
+      type: "RollingUpdate",
+    };
+    expect(checkSingleWriters(objects)).toContain("hft-platform-engine: rollout strategy is not Recreate");
   });
 
   it("missing limits, writable root fs, root user, open database", () => {

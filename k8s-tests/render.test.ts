@@ -76,6 +76,7 @@ describe.skipIf(tools.skip)("helm chart renders and validates", () => {
       ],
       ["fractional cpus", { engine: { cpus: 1.5 } }, /engine\/cpus/],
       ["bad type", { backend: { replicas: "two" } }, /backend\/replicas/],
+      ["two writers of the trading state", { backend: { replicas: 2 } }, /backend\/replicas/],
       ["bad pull policy", { image: { pullPolicy: "Sometimes" } }, /pullPolicy/],
     ];
     for (const [name, values, message] of cases) {

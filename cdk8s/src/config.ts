@@ -100,7 +100,7 @@ export function defaultConfig(): PlatformConfig {
     },
     backend: {
       repository: "hft-backend",
-      replicas: 2,
+      replicas: 1, // single writer of the trading state
       port: 8000,
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       tmpSizeLimit: "64Mi",

@@ -272,7 +272,9 @@ export class HftPlatform extends Chart {
     new k8s.KubeDeployment(this, "backend", {
       metadata: this.meta(this.name("backend"), "backend"),
       spec: {
+        // One writer of the trading state (see charts/hft-platform/values.yaml); Recreate: never two at once.
         replicas: b.replicas,
+        strategy: { type: "Recreate" },
         selector: { matchLabels: this.selector("backend") },
         template: {
           metadata: { labels: this.objectLabels("backend") },

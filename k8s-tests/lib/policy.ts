@@ -143,6 +143,25 @@ export function checkEnginePinning(objects: K8sObject[]): string[] {
   return v;
 }
 
+/**
+ * Single writers of in-memory state (the engine's order books, the backend's risk/positions/cash): at most one
+ * replica, and Recreate so that a rollout never runs two at once.
+ */
+export function checkSingleWriters(objects: K8sObject[]): string[] {
+  const v: string[] = [];
+  for (const component of ["engine", "backend"]) {
+    for (const d of objects.filter(
+      (o) => o.kind === "Deployment" && o.metadata.labels?.["app.kubernetes.io/component"] === component,
+    )) {
+      const spec = d.spec as { replicas?: number; strategy?: { type?: string } };
+      if ((spec.replicas ?? 1) > 1)
+        v.push(`${d.metadata.name}: ${spec.replicas} replicas of a single writer`);
+      if (spec.strategy?.type !== "Recreate") v.push(`${d.metadata.name}: rollout strategy is not Recreate`);
+    }
+  }
+  return v;
+}
+
 export function checkPostgres(objects: K8sObject[]): string[] {
   const v: string[] = [];
   const sts = objects.filter(
@@ -290,6 +309,7 @@ export function allViolations(
     ...checkSecurityContext(objects),
     ...checkProbes(objects),
     ...checkEnginePinning(objects),
+    ...checkSingleWriters(objects),
     ...checkPostgres(objects),
     ...checkNetworkPolicies(objects, opts),
     ...checkLabels(objects, managedBy),
