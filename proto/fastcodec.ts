@@ -482,48 +482,18 @@ class Writer {
 
   /** Unsigned or signed integer as a protobuf varint (int64 two's complement for negatives). Needs 10 bytes. */
   varint(v: number): void {
+    if (v >= 0) {
+      this.pos = putVarint(this.buf, this.pos, v);
+      return;
+    }
+    // negative: int64 two's complement of (hi, lo), always 10 bytes
     const buf = this.buf;
     let pos = this.pos;
-    if (v >= 0 && v < 0x80000000) {
-      while (v > 0x7f) {
-        buf[pos++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      buf[pos++] = v;
-      this.pos = pos;
-      return;
-    }
-    if (v > 0) {
-      // 2^31 .. 2^53: peel 7 bits at a time with exact float arithmetic (ToInt32 keeps the low bits), then
-      // finish on the 32-bit path; cheaper than splitting into hi/lo words (timestamps in ns land here)
-      while (v >= 0x80000000) {
-        const low = v & 0x7f;
-        buf[pos++] = low | 0x80;
-        v = (v - low) / 128;
-      }
-      while (v > 0x7f) {
-        buf[pos++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      buf[pos++] = v;
-      this.pos = pos;
-      return;
-    }
-    let lo: number;
-    let hi: number;
-    if (v >= 0) {
-      lo = v >>> 0;
-      hi = Math.floor(v / TWO_32) >>> 0;
-    } else {
-      const a = -v;
-      lo = a >>> 0;
-      hi = Math.floor(a / TWO_32) >>> 0;
-      // two's complement of (hi, lo)
-      lo = ~lo >>> 0;
-      hi = ~hi >>> 0;
-      lo = (lo + 1) >>> 0;
-      if (lo === 0) hi = (hi + 1) >>> 0;
-    }
+    const a = -v;
+    let lo = ~(a >>> 0) >>> 0;
+    let hi = ~(Math.floor(a / TWO_32) >>> 0) >>> 0;
+    lo = (lo + 1) >>> 0;
+    if (lo === 0) hi = (hi + 1) >>> 0;
     while (hi > 0 || lo > 0x7f) {
       buf[pos++] = (lo & 0x7f) | 0x80;
       lo = ((lo >>> 7) | (hi << 25)) >>> 0;
