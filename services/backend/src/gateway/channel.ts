@@ -37,7 +37,7 @@ export class OrderChannel implements OrderEntry {
       if (!w) continue;
       this.waiting.delete(r.id);
       if ("json" in r) w.resolve({ status: r.status, json: r.json });
-      else w.reject(new ApiError(r.error.status, r.error.code, r.error.message, r.error.details));
+      else w.reject(new ApiError(r.status, r.error.code, r.error.message, r.error.details));
     }
   }
 

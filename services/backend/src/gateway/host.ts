@@ -2,11 +2,10 @@
 // forward against the trading core, and sends each thread its replies batched per event-loop turn.
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import { ApiError } from "../errors.js";
-import { isDatabaseUnavailable } from "../http/errors.js";
+import { errorReply } from "../http/errors.js";
 import { orderResponseBody } from "../routes/orderEntry.js";
 import type { OrderResult, TradingCore } from "../state/core.js";
-import type { GatewayData, OrderCall, OrderReply, ReplyError, ToGateway, ToMain } from "./protocol.js";
+import type { GatewayData, OrderCall, OrderReply, ToGateway, ToMain } from "./protocol.js";
 
 export interface Gateways {
   /** the public address the gateway threads listen on */
@@ -37,22 +36,6 @@ function run(entry: TradingCore, c: OrderCall["call"]): Promise<OrderResult> {
   }
 }
 
-function replyError(err: unknown, log: Logger): ReplyError {
-  if (err instanceof ApiError) {
-    return { status: err.statusCode, code: err.code, message: err.message, details: err.details };
-  }
-  if (isDatabaseUnavailable(err)) {
-    log.warn({ err: (err as Error).message }, "database unavailable");
-    return {
-      status: 503,
-      code: "DATABASE_UNAVAILABLE",
-      message: "the database is not available, try again shortly",
-    };
-  }
-  log.error({ err }, "unhandled error in order entry");
-  return { status: 500, code: "INTERNAL", message: "internal server error" };
-}
-
 class GatewayThread {
   private replies: OrderReply[] = [];
   private flushScheduled = false;
@@ -70,7 +53,7 @@ class GatewayThread {
     for (const { id, call } of calls) {
       run(this.entry, call).then(
         (r) => this.reply({ id, status: r.status, json: JSON.stringify(orderResponseBody(r)) }),
-        (err: unknown) => this.reply({ id, error: replyError(err, this.log) }),
+        (err: unknown) => this.reply({ id, ...errorReply(err, this.log) }),
       );
     }
   }

@@ -2,6 +2,7 @@
 // Each direction batches what one event-loop turn produced into one message: a postMessage per order would
 // cost more than the order's own work on the main thread.
 import type { ModifyOrderRequest, PlaceOrderRequest } from "@hft/shared/api";
+import type { ErrorReply } from "../http/errors.js";
 
 export type OrderOp =
   | { op: "place"; userId: bigint; body: PlaceOrderRequest; t0: bigint }
@@ -13,15 +14,10 @@ export interface OrderCall {
   call: OrderOp;
 }
 
-export interface ReplyError {
-  status: number;
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
 /** A success carries the HTTP status and the response body, serialized by the main thread. */
-export type OrderReply = { id: number; status: number; json: string } | { id: number; error: ReplyError };
+export type OrderReply =
+  | { id: number; status: number; json: string }
+  | { id: number; status: number; error: ErrorReply["error"] };
 
 /** What a gateway thread is started with (worker_threads workerData). */
 export interface GatewayData {

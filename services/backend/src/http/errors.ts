@@ -53,52 +53,62 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The `{"error":{...}}` body of a failed request and its HTTP status. */
+export interface ErrorReply {
+  status: number;
+  error: { code: string; message: string; details?: unknown };
+}
+
+interface ErrorLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * How any error leaves the API: validation -> 400, known client errors -> their 4xx, database down -> 503,
+ * anything else -> 500. The server-side ones are logged (with `context`, e.g. the request id). Used by the
+ * error handler of every fastify instance and by the main thread for orders from gateway threads.
+ */
+export function errorReply(err: unknown, log: ErrorLog, context: object = {}): ErrorReply {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => ({
+      field: [err.validationContext, ...v.instancePath.split("/").filter(Boolean)].join("."),
+      // zod says "expected string, received undefined" for a missing field; say what it means.
+      message: /received undefined$/.test(v.message ?? "") ? "is required" : (v.message ?? "invalid"),
+    }));
+    const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+    return { status: 400, error: { code: "VALIDATION_ERROR", message, details: issues } };
+  }
+  if (err instanceof ApiError) {
+    const error: ErrorReply["error"] = { code: err.code, message: err.message };
+    if (err.details !== undefined) error.details = err.details;
+    return { status: err.statusCode, error };
+  }
+  const e = (err ?? {}) as Partial<FastifyError>;
+  const message = typeof e.message === "string" ? e.message : String(err);
+  const known = e.code ? FASTIFY_CODES[e.code] : undefined;
+  if (known) return { status: known.status, error: { code: known.code, message: known.message ?? message } };
+  if (err instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(message))) {
+    return { status: 400, error: { code: "MALFORMED_JSON", message: "request body is not valid JSON" } };
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, error: { code: e.code ?? "BAD_REQUEST", message } };
+  }
+  if (isDatabaseUnavailable(err)) {
+    log.warn({ ...context, err: message }, "database unavailable");
+    return {
+      status: 503,
+      error: { code: "DATABASE_UNAVAILABLE", message: "the database is not available, try again shortly" },
+    };
+  }
+  log.error({ ...context, err }, "unhandled error");
+  return { status: 500, error: { code: "INTERNAL", message: "internal server error" } };
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({
-        field: [err.validationContext, ...v.instancePath.split("/").filter(Boolean)].join("."),
-        // zod says "expected string, received undefined" for a missing field; say what it means.
-        message: /received undefined$/.test(v.message ?? "") ? "is required" : (v.message ?? "invalid"),
-      }));
-      const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
-      return reply.status(400).send({ error: { code: "VALIDATION_ERROR", message, details: issues } });
-    }
-    if (err instanceof ApiError) {
-      const body: { code: string; message: string; details?: unknown } = {
-        code: err.code,
-        message: err.message,
-      };
-      if (err.details !== undefined) body.details = err.details;
-      return reply.status(err.statusCode).send({ error: body });
-    }
-    const known = err.code ? FASTIFY_CODES[err.code] : undefined;
-    if (known) {
-      return reply
-        .status(known.status)
-        .send({ error: { code: known.code, message: known.message ?? err.message } });
-    }
-    if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
-      return reply
-        .status(400)
-        .send({ error: { code: "MALFORMED_JSON", message: "request body is not valid JSON" } });
-    }
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply
-        .status(err.statusCode)
-        .send({ error: { code: err.code ?? "BAD_REQUEST", message: err.message } });
-    }
-    if (isDatabaseUnavailable(err)) {
-      req.log.warn({ reqId: req.id, err: err.message }, "database unavailable");
-      return reply.status(503).send({
-        error: {
-          code: "DATABASE_UNAVAILABLE",
-          message: "the database is not available, try again shortly",
-        },
-      });
-    }
-    req.log.error({ reqId: req.id, err }, "unhandled error");
-    return reply.status(500).send({ error: { code: "INTERNAL", message: "internal server error" } });
+    const r = errorReply(err, req.log, { reqId: req.id });
+    return reply.status(r.status).send({ error: r.error });
   });
   app.setNotFoundHandler((req, reply) => {
     reply
