@@ -21,7 +21,7 @@ import {
   startPostgres,
 } from "@hft/devstack";
 import pg from "pg";
-import { fmtRate, log, parseArgs as parseCommon, printJson } from "../common/cli.js";
+import { fmtRate, intArg, log, parseArgs as parseCommon, printJson } from "../common/cli.js";
 import { type Client, type LoadResult, runLoad, wrkAvailable } from "./load.js";
 
 type Mode = "naive" | "group";
@@ -69,15 +69,14 @@ function parse(): Args {
       "--pool": "pool",
       "--threads": "threads",
     }[flag] as "connections" | "warmup" | "pool" | "threads" | undefined;
-    const v = Number(rest[++i]);
-    if (!key || !Number.isSafeInteger(v) || v < 0 || (key !== "warmup" && v === 0)) {
+    if (!key) {
       throw new Error(
-        `unknown option or bad value: ${flag} ${rest[i] ?? ""}\n` +
+        `unknown option: ${flag}\n` +
           "usage: bench:api [--json] [--ops N] [--connections C] [--warmup W] [--pool P] [--threads T] " +
           "[--client wrk|autocannon] [--no-priority]",
       );
     }
-    out[key] = v;
+    out[key] = intArg(flag, rest[++i], key === "warmup" ? 0 : 1);
   }
   return out;
 }

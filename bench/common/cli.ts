@@ -6,18 +6,23 @@ export interface BenchArgs {
   rest: string[];
 }
 
+/** The integer value of a numeric option, or an error naming the option (every bench's flags go through it). */
+export function intArg(flag: string, value: string | undefined, min = 1): number {
+  const n = Number(value);
+  if (value === undefined || value === "" || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`${flag} needs an integer >= ${min}, got ${value ?? "nothing"}`);
+  }
+  return n;
+}
+
 export function parseArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
   const out: BenchArgs = { json: false, ops: undefined, seed: 42, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") out.json = true;
-    else if (a === "--ops" || a === "--seed") {
-      const v = Number(argv[++i]);
-      if (!Number.isSafeInteger(v) || v <= 0)
-        throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
-      if (a === "--ops") out.ops = v;
-      else out.seed = v;
-    } else out.rest.push(a);
+    else if (a === "--ops") out.ops = intArg(a, argv[++i]);
+    else if (a === "--seed") out.seed = intArg(a, argv[++i]);
+    else out.rest.push(a);
   }
   return out;
 }

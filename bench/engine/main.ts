@@ -2,7 +2,7 @@
 // operation streams, in the same process and run. `npm run bench:engine -- --help`.
 import { execSync } from "node:child_process";
 import os from "node:os";
-import { fmtRate, log, printJson } from "../common/cli.js";
+import { fmtRate, intArg, log, printJson } from "../common/cli.js";
 import { type LatencySummary, summarize } from "../common/hdr.js";
 import { raisePriority, runInOwnSession } from "../common/priority.js";
 import {
@@ -70,13 +70,6 @@ function parse(argv: string[]): Options {
   let opsSet = false;
   let budgetSet = false;
   let quick = false;
-  const int = (flag: string, v: string | undefined, min: number): number => {
-    const n = Number(v);
-    if (v === undefined || !Number.isSafeInteger(n) || n < min) {
-      throw new Error(`${flag} needs an integer >= ${min}, got ${v ?? "nothing"}`);
-    }
-    return n;
-  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -95,18 +88,18 @@ function parse(argv: string[]): Options {
         o.priority = false;
         break;
       case "--ops":
-        o.ops = int(a, argv[++i], 1000);
+        o.ops = intArg(a, argv[++i], 1000);
         opsSet = true;
         break;
       case "--seed":
-        o.seed = int(a, argv[++i], 0);
+        o.seed = intArg(a, argv[++i], 0);
         break;
       case "--budget-ms":
-        o.budgetMs = int(a, argv[++i], 10);
+        o.budgetMs = intArg(a, argv[++i], 10);
         budgetSet = true;
         break;
       case "--rate":
-        o.rate = int(a, argv[++i], 0);
+        o.rate = intArg(a, argv[++i], 0);
         break;
       case "--scenario": {
         const list = (argv[++i] ?? "").split(",").filter((x) => x !== "");

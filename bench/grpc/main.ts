@@ -25,7 +25,7 @@ import {
 } from "@hft/proto";
 import { loadConfig } from "../../services/engine/src/config/index.js";
 import { EngineRuntime } from "../../services/engine/src/grpc/runtime.js";
-import { fmtRate, log, printJson } from "../common/cli.js";
+import { fmtRate, intArg, log, printJson } from "../common/cli.js";
 import { type LatencySummary, nowNs, summarize } from "../common/hdr.js";
 import { raisePriority, runInOwnSession } from "../common/priority.js";
 import { Prng } from "../common/prng.js";
@@ -94,13 +94,6 @@ function parse(argv: string[]): Options | undefined {
     priority: true,
     json: false,
   };
-  const int = (flag: string, v: string | undefined): number => {
-    const n = Number(v);
-    if (v === undefined || !Number.isSafeInteger(n) || n <= 0) {
-      throw new Error(`${flag} needs a positive integer, got ${v}`);
-    }
-    return n;
-  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -113,22 +106,22 @@ function parse(argv: string[]): Options | undefined {
         o.json = true;
         break;
       case "--orders":
-        o.orders = int(a, argv[++i]);
+        o.orders = intArg(a, argv[++i]);
         break;
       case "--batch-sizes":
-        o.batchSizes = (argv[++i] ?? "").split(",").map((s) => int(a, s));
+        o.batchSizes = (argv[++i] ?? "").split(",").map((s) => intArg(a, s));
         break;
       case "--window":
-        o.window = int(a, argv[++i]);
+        o.window = intArg(a, argv[++i]);
         break;
       case "--concurrency":
-        o.concurrency = int(a, argv[++i]);
+        o.concurrency = intArg(a, argv[++i]);
         break;
       case "--unary-orders":
-        o.unaryOrders = int(a, argv[++i]);
+        o.unaryOrders = intArg(a, argv[++i]);
         break;
       case "--latency-orders":
-        o.latencyOrders = int(a, argv[++i]);
+        o.latencyOrders = intArg(a, argv[++i]);
         break;
       case "--engine-node-arg": {
         const v = argv[++i];
@@ -140,10 +133,10 @@ function parse(argv: string[]): Options | undefined {
         o.priority = false;
         break;
       case "--repeats":
-        o.repeats = int(a, argv[++i]);
+        o.repeats = intArg(a, argv[++i]);
         break;
       case "--seed":
-        o.seed = int(a, argv[++i]);
+        o.seed = intArg(a, argv[++i]);
         break;
       default:
         throw new Error(`unknown option ${a} (see --help)`);
