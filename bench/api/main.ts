@@ -37,6 +37,14 @@ interface Args {
   priority: boolean;
 }
 
+const USAGE = `usage: npm run bench:api -- [--json] [--ops N] [--connections C] [--warmup W] [--pool P] [--threads T]
+       [--client wrk|autocannon] [--no-priority]
+  --ops N          orders per persistence mode (100000)      --warmup W   orders before measuring (10000)
+  --connections C  keep-alive connections, one user each (64) --pool P     backend MAX_POOL_SIZE (16)
+  --threads T      backend WORKER_THREADS (2)                --client     load generator (wrk when installed)
+  --no-priority    keep the scheduling priority (default: nice -20 for the processes under test)
+  --json           print one JSON object as the last line`;
+
 function parse(): Args {
   const common = parseCommon();
   const out: Args = {
@@ -53,6 +61,10 @@ function parse(): Args {
   const rest = common.rest;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
+    if (flag === "--help" || flag === "-h") {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     if (flag === "--no-priority") {
       out.priority = false;
       continue;
@@ -70,11 +82,7 @@ function parse(): Args {
       "--threads": "threads",
     }[flag] as "connections" | "warmup" | "pool" | "threads" | undefined;
     if (!key) {
-      throw new Error(
-        `unknown option: ${flag}\n` +
-          "usage: bench:api [--json] [--ops N] [--connections C] [--warmup W] [--pool P] [--threads T] " +
-          "[--client wrk|autocannon] [--no-priority]",
-      );
+      throw new Error(`unknown option: ${flag}\n${USAGE}`);
     }
     out[key] = intArg(flag, rest[++i], key === "warmup" ? 0 : 1);
   }

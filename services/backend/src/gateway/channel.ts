@@ -41,10 +41,6 @@ export class OrderChannel implements OrderEntry {
     }
   }
 
-  get pending(): number {
-    return this.waiting.size;
-  }
-
   private call(call: OrderOp): Promise<EntryResult> {
     return new Promise<EntryResult>((resolve, reject) => {
       const id = this.nextId++;
