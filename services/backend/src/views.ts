@@ -3,6 +3,7 @@ import { fromUnits } from "@hft/shared";
 import type { Fill, Order, OrderEvent } from "@hft/shared/api";
 import { centsToString, ratioToString } from "./money.js";
 import type { SymbolRegistry, SymbolSpec } from "./symbols.js";
+import { isoTime } from "./time.js";
 
 type Int = number | bigint;
 
@@ -51,8 +52,8 @@ export function orderView(o: OrderLike, symbols: SymbolRegistry): Order {
     postOnly: o.postOnly,
     status: o.status,
     rejectReason: o.rejectReason,
-    createdAt: o.createdAt.toISOString(),
-    updatedAt: o.updatedAt.toISOString(),
+    createdAt: isoTime(o.createdAt),
+    updatedAt: isoTime(o.updatedAt),
   };
 }
 
@@ -94,7 +95,7 @@ export function fillView(f: FillLike, symbols: SymbolRegistry): Fill {
     notional: centsToString(BigInt(f.price) * BigInt(f.quantity) * cpu),
     liquidity: f.liquidity,
     tradeId: f.tradeId.toString(),
-    createdAt: f.createdAt.toISOString(),
+    createdAt: isoTime(f.createdAt),
   };
 }
 
@@ -121,6 +122,6 @@ export function eventView(e: EventLike, symbol: string, symbols: SymbolRegistry)
     price: e.price === null ? null : fromUnits(e.price, spec.tickSize),
     quantity: fromUnits(e.quantity, spec.lotSize),
     text: e.text,
-    createdAt: e.createdAt.toISOString(),
+    createdAt: isoTime(e.createdAt),
   };
 }

@@ -20,7 +20,8 @@ export class Authenticator {
     private readonly secret: string,
   ) {}
 
-  async fromHeaders(headers: Record<string, string | string[] | undefined>): Promise<Principal> {
+  /** Synchronous when the key is cached (or a token is sent); throws ApiError 401 when refused. */
+  fromHeaders(headers: Record<string, string | string[] | undefined>): Principal | Promise<Principal> {
     const apiKey = headers["x-api-key"];
     const authz = headers.authorization;
     if (typeof apiKey === "string" && apiKey !== "") return this.fromApiKey(apiKey);
@@ -42,32 +43,36 @@ export class Authenticator {
     return { userId: BigInt(claims.sub), role: claims.role };
   }
 
-  async fromApiKey(key: string): Promise<Principal> {
+  fromApiKey(key: string): Principal | Promise<Principal> {
     if (key.length > 256 || key.length < API_KEY_PREFIX_LENGTH) {
       throw new ApiError(401, "UNAUTHORIZED", "invalid API key");
     }
     const hash = sha256(key);
-    const now = Date.now();
     const cached = this.keyCache.get(hash);
-    let principal: Principal | null;
-    if (cached && cached.until > now) {
-      principal = cached.principal;
-    } else {
-      const rows = await this.prisma.apiKey.findMany({
-        where: { prefix: key.slice(0, API_KEY_PREFIX_LENGTH), revokedAt: null },
-        include: { user: { select: { role: true } } },
-      });
-      const want = Buffer.from(hash, "hex");
-      const row = rows.find((r) => {
-        const got = Buffer.from(r.keyHash, "hex");
-        return got.length === want.length && timingSafeEqual(got, want);
-      });
-      principal = row ? { userId: row.userId, role: row.user.role } : null;
-      if (this.keyCache.size > 10_000) this.keyCache.clear();
-      this.keyCache.set(hash, { principal, until: now + CACHE_TTL_MS });
-    }
+    if (cached && cached.until > Date.now()) return this.accept(cached.principal);
+    return this.lookup(key, hash);
+  }
+
+  private accept(principal: Principal | null): Principal {
     if (!principal) throw new ApiError(401, "UNAUTHORIZED", "invalid API key");
     return principal;
+  }
+
+  private async lookup(key: string, hash: string): Promise<Principal> {
+    const now = Date.now();
+    const rows = await this.prisma.apiKey.findMany({
+      where: { prefix: key.slice(0, API_KEY_PREFIX_LENGTH), revokedAt: null },
+      include: { user: { select: { role: true } } },
+    });
+    const want = Buffer.from(hash, "hex");
+    const row = rows.find((r) => {
+      const got = Buffer.from(r.keyHash, "hex");
+      return got.length === want.length && timingSafeEqual(got, want);
+    });
+    const principal = row ? { userId: row.userId, role: row.user.role } : null;
+    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    this.keyCache.set(hash, { principal, until: now + CACHE_TTL_MS });
+    return this.accept(principal);
   }
 
   /** Called after invalidate(): gateway threads keep API-key caches of their own (gateway/host.ts). */

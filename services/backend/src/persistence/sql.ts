@@ -5,6 +5,7 @@
 // a PostgreSQL process, which under load cost more than the SQL. Foreign keys (order_events/fills -> orders)
 // are checked at the end of the statement, when the orders rows of the same statement exist.
 import type pg from "pg";
+import { isoTime } from "../time.js";
 import type { WriteUnit } from "./rows.js";
 
 interface Part {
@@ -15,7 +16,7 @@ interface Part {
 
 const s = (v: bigint | number | null): string | null => (v === null ? null : v.toString());
 // Prisma stores TIMESTAMP(3) as UTC wall time; an ISO string cast to timestamp keeps it (the Z is ignored).
-const ts = (d: Date): string => d.toISOString();
+const ts = isoTime;
 // Array literal for values that never need quoting (integers, ISO timestamps, enum names, t/f): pg's generic
 // array encoding quotes and escapes every element, which was a visible share of the backend's CPU per flush.
 // Free text (client order ids, reasons, symbols) still goes through pg's escaping.

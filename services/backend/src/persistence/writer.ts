@@ -80,8 +80,12 @@ export class PersistenceWriter {
   }
 
   private async runTransaction(batch: Queued[]): Promise<void> {
-    const merged = new WriteUnit();
-    for (const q of batch) merged.absorb(q.unit);
+    // One unit (the usual case: one engine report batch per turn) is written as it is, not copied.
+    let merged = batch[0]?.unit ?? new WriteUnit();
+    if (batch.length > 1) {
+      merged = new WriteUnit();
+      for (const q of batch) merged.absorb(q.unit);
+    }
     const t0 = process.hrtime.bigint();
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient | undefined;
