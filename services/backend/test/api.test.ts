@@ -246,6 +246,16 @@ describe("orders", () => {
     );
     // the acknowledgement carries the persisted fills' real ids
     expect(r.body.fills.map((f) => f.id).sort()).toEqual(fills.map((f) => f.id).sort());
+    // History: the write-ahead ACCEPTED row first, then the engine's reports in sequence order (the trades
+    // are committed concurrently with the write-ahead row and may overtake it).
+    const detail = await A<OrderDetailResponse>("GET", `/api/v1/orders/${r.body.order.id}`);
+    const types = detail.body.events.map((e) => e.type);
+    expect(types[0]).toBe("ACCEPTED");
+    expect(types.slice(1).every((t) => t === "EXEC_TRADE")).toBe(true);
+    expect(types.length).toBe(1 + r.body.fills.length);
+    expect(detail.body.events.at(-1)?.status).toBe("FILLED");
+    // engineOrderId is known to the caller at once, even before a later change writes it to the row
+    expect(detail.body.order.engineOrderId).toBe(r.body.order.engineOrderId);
   });
 
   it("a limit 5% below the market rests unfilled; cancel makes it CANCELLED; a second cancel is 409", async () => {
@@ -253,6 +263,11 @@ describe("orders", () => {
     expect(placed.status).toBe(201);
     expect(placed.body.order).toMatchObject({ status: "NEW", filledQuantity: "0", leavesQuantity: "3" });
     const id = placed.body.order.id;
+    // The engine's id of a resting order is served from memory until its next change is written.
+    expect(placed.body.order.engineOrderId).not.toBeNull();
+    const one = await A<OrderDetailResponse>("GET", `/api/v1/orders/${id}`);
+    expect(one.body.order.engineOrderId).toBe(placed.body.order.engineOrderId);
+    expect(one.body.events.map((e) => e.type)).toEqual(["ACCEPTED"]);
     const open = await A<ListOrdersResponse>("GET", "/api/v1/orders?open=true");
     expect(open.body.orders.map((o) => o.id)).toContain(id);
     const c = await A<OrderResponse>("DELETE", `/api/v1/orders/${id}`);
@@ -306,7 +321,7 @@ describe("orders", () => {
     await B("DELETE", `/api/v1/orders/${other.body.order.id}`);
   });
 
-  it("a failed commit answers 503 PERSISTENCE_FAILED; retrying the clientOrderId never makes a second order", async () => {
+  it("a failed commit answers 503 PERSISTENCE_FAILED and takes the order back from the engine; a retry makes exactly one order", async () => {
     // A real failure inside PostgreSQL: a trigger rejects the row of this one order (a flush is one statement,
     // so a trigger on another table could not see this order's row; the order row itself can be matched).
     await stack.sql(`CREATE OR REPLACE FUNCTION fail_order() RETURNS trigger AS $$
@@ -319,26 +334,37 @@ describe("orders", () => {
     await stack.sql(
       `CREATE TRIGGER fail_order BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION fail_order()`,
     );
-    let first: Awaited<ReturnType<typeof A<Err>>>;
+    const { engine } = stack.backend.ctx;
+    const openBefore = (await engine.getOpenOrders(alice.userId)).length;
     try {
-      first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
+      const first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
+      expect(first.status).toBe(503);
+      expect(first.body.error.code).toBe("PERSISTENCE_FAILED");
+      // The engine had taken it (the row is written while the engine works): it is withdrawn, never left
+      // working in the market behind a 503.
+      await waitUntil(
+        async () => (await engine.getOpenOrders(alice.userId)).length === openBefore,
+        "the unpersisted order to be withdrawn from the engine",
+        5_000,
+      );
     } finally {
       await stack.sql(`DROP TRIGGER fail_order ON orders`);
     }
-    expect(first.status).toBe(503);
-    expect(first.body.error.code).toBe("PERSISTENCE_FAILED");
+    expect(await stack.sql(`SELECT id FROM orders WHERE client_order_id = 'doomed-1'`)).toEqual([]);
+    // Nothing of the first attempt exists any more, so the retry places the order, once.
     const retry = await A<OrderResponse>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
-    expect(retry.status).toBe(200);
-    expect(retry.body.duplicate).toBe(true);
-    const engineOpen = await stack.backend.ctx.engine.getOpenOrders(alice.userId);
+    expect(retry.status).toBe(201);
+    const again = await A<OrderResponse>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
+    expect(again.status).toBe(200);
+    expect(again.body.duplicate).toBe(true);
+    expect(again.body.order.id).toBe(retry.body.order.id);
+    const engineOpen = await engine.getOpenOrders(alice.userId);
+    expect(engineOpen.length).toBe(openBefore + 1);
     expect(engineOpen.filter((r) => r.clientOrderId === retry.body.order.id).length).toBe(1);
-    // Its next change writes the full row: cancel it and it is in the database, CANCELLED.
-    const c = await A<OrderResponse>("DELETE", `/api/v1/orders/${retry.body.order.id}`);
-    expect(c.body.order.status).toBe("CANCELLED");
     const rows = await stack.sql<{ status: string }>(
       `SELECT status::text FROM orders WHERE client_order_id = 'doomed-1'`,
     );
-    expect(rows).toEqual([{ status: "CANCELLED" }]);
+    expect(rows).toEqual([{ status: "NEW" }]);
   });
 
   it("an order the engine took just before the stream broke is adopted with its clientOrderId (retry = duplicate)", async () => {
@@ -366,6 +392,34 @@ describe("orders", () => {
     );
     expect(inEngine.length).toBe(1);
     await A("DELETE", `/api/v1/orders/${retry.body.order.id}`);
+  });
+
+  it("an order whose command never reached the engine is closed by reconciliation (its row was written ahead)", async () => {
+    const { engine, core } = stack.backend.ctx;
+    const send = engine.send.bind(engine);
+    // The command is lost on the way (the stream breaks before it is sent): the engine never hears of it.
+    engine.send = () => {
+      engine.send = send;
+      setImmediate(() => engine.onStreamDown(new Error("test: stream broke")));
+    };
+    const first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "lost-1" }));
+    expect(first.status).toBe(503);
+    expect(first.body.error.code).toBe("ENGINE_UNAVAILABLE");
+    // Durable as NEW (written while the engine was to work on it), but the engine does not know it...
+    const before = await stack.sql<{ id: string; status: string }>(
+      `SELECT id::text, status::text FROM orders WHERE client_order_id = 'lost-1'`,
+    );
+    expect(before.map((r) => r.status)).toEqual(["NEW"]);
+    // ...so reconciliation closes it, with the reason in its history, and releases what it held.
+    await core.reconcile();
+    core.ready = true;
+    const detail = await A<OrderDetailResponse>("GET", `/api/v1/orders/${before[0]?.id}`);
+    expect(detail.body.order.status).toBe("CANCELLED");
+    expect(detail.body.events.map((e) => e.type)).toEqual(["ACCEPTED", "RECONCILED"]);
+    const inEngine = (await engine.getOpenOrders(alice.userId)).filter(
+      (r) => r.clientOrderId === before[0]?.id,
+    );
+    expect(inEngine).toEqual([]);
   });
 
   it("users never see, cancel or modify each other's orders", async () => {

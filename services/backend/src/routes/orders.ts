@@ -69,7 +69,7 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
         const rows = await ctx.prisma.order.findMany({ where, orderBy: PAGE_ORDER, take: q.limit + 1 });
         const page = rows.slice(0, q.limit);
         return {
-          orders: page.map((o) => orderView(o, ctx.symbols)),
+          orders: page.map((o) => orderView(ctx.core.withEngineOrderId(o), ctx.symbols)),
           nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null,
         };
       },
@@ -90,11 +90,16 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
         const id = parseId(req.params.id);
         const order = await ctx.prisma.order.findFirst({
           where: { id, userId: p.userId },
-          include: { fills: { orderBy: { id: "asc" } }, events: { orderBy: { id: "asc" } } },
+          include: {
+            fills: { orderBy: { id: "asc" } },
+            // The write-ahead ACCEPTED event (no engine sequence) first, then the engine's order: a report's
+            // commit may overtake the write-ahead row's (state/core.ts placeOrder), so ids alone could not say.
+            events: { orderBy: [{ engineSeq: { sort: "asc", nulls: "first" } }, { id: "asc" }] },
+          },
         });
         if (!order) throw new ApiError(404, "NOT_FOUND", "order not found");
         return {
-          order: orderView(order, ctx.symbols),
+          order: orderView(ctx.core.withEngineOrderId(order), ctx.symbols),
           fills: order.fills.map((f) => fillView(f, ctx.symbols)),
           events: order.events.map((e) => eventView(e, order.symbol, ctx.symbols)),
         };

@@ -43,12 +43,21 @@ export interface OrderResult {
   duplicate?: boolean;
 }
 
+interface EngineOutcome {
+  order: OrderState;
+  fills: FillRow[];
+  rejected?: ExecutionReport;
+  wroteRow: boolean;
+}
+
 interface Pending {
   kind: "new" | "cancel" | "modify";
   order: OrderState;
   fills: FillRow[];
   rejected?: ExecutionReport;
-  resolve: (r: { order: OrderState; fills: FillRow[]; rejected?: ExecutionReport }) => void;
+  /** a report for this request wrote the order's row (placeOrder: durable even without the write-ahead row) */
+  wroteRow?: boolean;
+  resolve: (r: EngineOutcome) => void;
   reject: (e: Error) => void;
 }
 
@@ -103,6 +112,16 @@ export class TradingCore {
 
   get openOrderCount(): number {
     return this.orders.size - this.pendingCount;
+  }
+
+  /**
+   * A stored order row with the engine's order id filled in from memory: the write-ahead row is committed
+   * before the engine assigns that id, which is written with the order's next change (see placeOrder).
+   */
+  withEngineOrderId<T extends { id: bigint; engineOrderId: bigint | null }>(row: T): T {
+    if (row.engineOrderId !== null) return row;
+    const live = this.orders.get(row.id)?.engineOrderId ?? null;
+    return live === null ? row : { ...row, engineOrderId: live };
   }
 
   // ------------------------------------------------------------------ user state
@@ -351,23 +370,47 @@ export class TradingCore {
         },
       },
     };
+    // Write-ahead: the order's row is committed while the engine works on it, in parallel rather than one
+    // after the other (the engine's plain acknowledgement then has nothing left to persist; see
+    // onReportBatch). The client hears back only when both are done.
+    const intake = new WriteUnit();
+    this.queueRows(order, intake, "ACCEPTED", null, null);
+    const durable = this.writer.commit(intake);
     const resultP = this.submit("new", order, cmd);
+    const both = Promise.allSettled([resultP, durable]);
     if (order.clientOrderId !== null) {
       const coid = order.clientOrderId;
-      const claim = { orderId: order.id, done: resultP.catch(() => undefined) as Promise<unknown> };
+      const claim = { orderId: order.id, done: both as Promise<unknown> };
       u.clientIds.set(coid, claim);
       // Once settled the order is durable (or failed): later duplicates find it in the database.
       void claim.done.then(() => {
         if (u.clientIds.get(coid) === claim) u.clientIds.delete(coid);
       });
     }
-    let result: Awaited<typeof resultP>;
-    try {
-      result = await resultP;
-    } catch (e) {
-      this.dropOrder(u, order);
-      throw e;
+    const [engineOutcome, durableOutcome] = await both;
+    // A report that changed the order (a fill, a reject...) wrote its full row in a commit of its own, which
+    // settled before the engine outcome did: then the order is durable even if the write-ahead row failed.
+    const rowWrittenLater = engineOutcome.status === "fulfilled" && engineOutcome.value.wroteRow;
+    if (durableOutcome.status === "rejected" && !rowWrittenLater) {
+      // Never acknowledge what is not durable. An order the engine took is taken back.
+      if (engineOutcome.status === "fulfilled" && this.orders.get(order.id) === order) {
+        this.withdraw(order);
+      } else {
+        this.dropOrder(u, order);
+      }
+      throw new ApiError(
+        503,
+        "PERSISTENCE_FAILED",
+        `could not persist the order: ${(durableOutcome.reason as Error).message}`,
+      );
     }
+    if (engineOutcome.status === "rejected") {
+      // The row says NEW but the engine's answer is unknown (e.g. the stream broke): keep the order open
+      // here, no longer pending, so that reconciliation adopts it if the engine has it and closes it if not.
+      this.unpend(order);
+      throw engineOutcome.reason;
+    }
+    const result = engineOutcome.value;
     const view = orderView(result.order, this.symbols);
     const fills = result.fills.map((f, i) => fillView({ ...f, id: f.id ?? BigInt(-i - 1) }, this.symbols));
     this.metrics.observeAck(Number(process.hrtime.bigint() - t0) / 1e9);
@@ -543,25 +586,23 @@ export class TradingCore {
   private submit(kind: Pending["kind"], order: OrderState, cmd: OrderCommand) {
     const requestId = this.nextRequestId++;
     if (cmd.command) cmd.command.value.requestId = requestId;
-    return new Promise<{ order: OrderState; fills: FillRow[]; rejected?: ExecutionReport }>(
-      (resolve, reject) => {
-        this.pending.set(requestId, { kind, order, fills: [], resolve, reject });
-        try {
-          this.engine.send(cmd);
-        } catch (e) {
-          this.pending.delete(requestId);
-          reject(
-            e instanceof EngineUnavailableError
-              ? new ApiError(
-                  503,
-                  "ENGINE_UNAVAILABLE",
-                  "the matching engine is not available, try again shortly",
-                )
-              : e,
-          );
-        }
-      },
-    );
+    return new Promise<EngineOutcome>((resolve, reject) => {
+      this.pending.set(requestId, { kind, order, fills: [], resolve, reject });
+      try {
+        this.engine.send(cmd);
+      } catch (e) {
+        this.pending.delete(requestId);
+        reject(
+          e instanceof EngineUnavailableError
+            ? new ApiError(
+                503,
+                "ENGINE_UNAVAILABLE",
+                "the matching engine is not available, try again shortly",
+              )
+            : e,
+        );
+      }
+    });
   }
 
   private failPending(err: Error): void {
@@ -586,6 +627,31 @@ export class TradingCore {
     u.openOrders.delete(o.id);
     this.orders.delete(o.id);
     this.forgetClientId(u, o);
+  }
+
+  private unpend(o: OrderState): void {
+    if (!o.pending) return;
+    o.pending = false;
+    this.pendingCount--;
+  }
+
+  /** Cancels an order the engine accepted but whose row could not be written (best effort, result ignored). */
+  private withdraw(o: OrderState): void {
+    const cmd: OrderCommand = {
+      command: {
+        $case: "cancel",
+        value: {
+          requestId: 0,
+          account: o.userId.toString(),
+          symbol: o.symbol,
+          orderId: o.engineOrderId === null ? 0 : Number(o.engineOrderId),
+          clientOrderId: o.engineOrderId === null ? o.id.toString() : "",
+        },
+      },
+    };
+    this.submit("cancel", o, cmd).catch((err: unknown) =>
+      this.log.warn({ err, orderId: o.id.toString() }, "could not withdraw an order that was not persisted"),
+    );
   }
 
   private forgetClientId(u: UserState, o: OrderState): void {
@@ -625,7 +691,11 @@ export class TradingCore {
         }
         continue;
       }
-      const fill = this.applyReport(order, r, unit);
+      // The engine's plain acknowledgement of an order placed here changes nothing the write-ahead row
+      // (placeOrder) does not already hold: it is applied in memory only.
+      const quiet = r.execType === ExecType.EXEC_NEW && p?.kind === "new" && p.order === order;
+      if (!quiet && p && p.order === order) p.wroteRow = true;
+      const fill = this.applyReport(order, r, quiet ? new WriteUnit() : unit);
       if (p && p.order === order && fill) p.fills.push(fill);
       if (p && p.order === order && r.execType === ExecType.EXEC_REJECTED) p.rejected = r;
       if (this.publisher.wants(order.userId)) {
@@ -637,7 +707,12 @@ export class TradingCore {
     const finish = () => {
       for (const [id, p] of byRequest) {
         this.pending.delete(id);
-        p.resolve({ order: { ...p.order }, fills: p.fills, rejected: p.rejected });
+        p.resolve({
+          order: { ...p.order },
+          fills: p.fills,
+          rejected: p.rejected,
+          wroteRow: p.wroteRow === true,
+        });
       }
       for (const e of published) {
         if (!this.publisher.wants(e.userId)) continue;
@@ -651,11 +726,12 @@ export class TradingCore {
         p.reject(new ApiError(503, "PERSISTENCE_FAILED", `could not persist the order: ${err.message}`));
       }
     };
-    if (!naive) {
-      this.writer.commit(shared).then(finish, fail);
-    } else {
-      Promise.all([...units.values()].map((u) => this.writer.commit(u))).then(finish, fail);
-    }
+    // Not held back behind a write-ahead row still in flight: every unit carries the full row of each order
+    // it touches (version-guarded upserts), and the history is ordered by the engine's sequence numbers.
+    (naive
+      ? Promise.all([...units.values()].map((u) => this.writer.commit(u)))
+      : this.writer.commit(shared)
+    ).then(finish, fail);
   }
 
   private routeReport(r: ExecutionReport, p: Pending | undefined): OrderState | undefined {
@@ -748,20 +824,13 @@ export class TradingCore {
       this.orders.delete(o.id);
       this.forgetClientId(u, o);
     }
-    const { reservedCents: _r, pending: _p, countedLeaves: _c, ...row } = o;
-    unit.orders.set(o.id, row);
-    unit.events.push({
-      orderId: o.id,
-      engineSeq: BigInt(r.seq),
-      type: text ? "RECONCILED" : (ExecType[r.execType] ?? "UNKNOWN"),
-      status,
-      price: o.price,
-      quantity: o.quantity,
-      filledQuantity: o.filledQuantity,
-      leavesQuantity: o.leavesQuantity,
-      text: text ?? (r.text || null),
-      createdAt: now,
-    });
+    this.queueRows(
+      o,
+      unit,
+      text ? "RECONCILED" : (ExecType[r.execType] ?? "UNKNOWN"),
+      BigInt(r.seq),
+      text ?? (r.text || null),
+    );
     if (status === "REJECTED") {
       unit.rejections.push({
         userId: o.userId,
@@ -777,6 +846,30 @@ export class TradingCore {
       });
     }
     return fill;
+  }
+
+  /** Queues the order's current row and one history event for it. */
+  private queueRows(
+    o: OrderState,
+    unit: WriteUnit,
+    type: string,
+    engineSeq: bigint | null,
+    text: string | null,
+  ): void {
+    const { reservedCents: _r, pending: _p, countedLeaves: _c, ...row } = o;
+    unit.orders.set(o.id, row);
+    unit.events.push({
+      orderId: o.id,
+      engineSeq,
+      type,
+      status: o.status,
+      price: o.price,
+      quantity: o.quantity,
+      filledQuantity: o.filledQuantity,
+      leavesQuantity: o.leavesQuantity,
+      text,
+      createdAt: o.updatedAt,
+    });
   }
 
   private updateReservation(u: UserState, o: OrderState): void {
