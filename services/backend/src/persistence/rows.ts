@@ -90,6 +90,8 @@ export class WriteUnit {
   readonly positions = new Map<string, PositionRow>();
   readonly accounts = new Map<bigint, AccountRow>();
   readonly rejections: RejectionRow[] = [];
+  /** set by the writer when it starts writing the unit: rows added later would never be written */
+  sealed = false;
 
   get size(): number {
     return (

@@ -80,6 +80,7 @@ export class PersistenceWriter {
   }
 
   private async runTransaction(batch: Queued[]): Promise<void> {
+    for (const q of batch) q.unit.sealed = true;
     // One unit (the usual case: one engine report batch per turn) is written as it is, not copied.
     let merged = batch[0]?.unit ?? new WriteUnit();
     if (batch.length > 1) {

@@ -109,6 +109,8 @@ export class TradingCore {
 
   /** orders sent to the engine and not yet acknowledged (they are in `orders` too) */
   private pendingCount = 0;
+  /** the write-ahead unit orders join until the writer seals it (see writeAhead) */
+  private aheadBatch: { unit: WriteUnit; done: Promise<void> } | null = null;
 
   get openOrderCount(): number {
     return this.orders.size - this.pendingCount;
@@ -373,9 +375,7 @@ export class TradingCore {
     // Write-ahead: the order's row is committed while the engine works on it, in parallel rather than one
     // after the other (the engine's plain acknowledgement then has nothing left to persist; see
     // onReportBatch). The client hears back only when both are done.
-    const intake = new WriteUnit();
-    this.queueRows(order, intake, "ACCEPTED", null, null);
-    const durable = this.writer.commit(intake);
+    const durable = this.writeAhead(order);
     const resultP = this.submit("new", order, cmd);
     const both = Promise.allSettled([resultP, durable]);
     if (order.clientOrderId !== null) {
@@ -627,6 +627,23 @@ export class TradingCore {
     u.openOrders.delete(o.id);
     this.orders.delete(o.id);
     this.forgetClientId(u, o);
+  }
+
+  /**
+   * Queues the order's write-ahead row. Orders placed until the writer starts on the unit share it (one unit
+   * and one commit promise per event-loop turn, not one per order).
+   */
+  private writeAhead(o: OrderState): Promise<void> {
+    const open = this.aheadBatch;
+    if (open && !open.unit.sealed) {
+      this.queueRows(o, open.unit, "ACCEPTED", null, null);
+      return open.done;
+    }
+    const unit = new WriteUnit();
+    this.queueRows(o, unit, "ACCEPTED", null, null);
+    const batch = { unit, done: this.writer.commit(unit) };
+    this.aheadBatch = batch;
+    return batch.done;
   }
 
   private unpend(o: OrderState): void {
