@@ -154,7 +154,8 @@ describe("platform end to end", () => {
     const r = await restingBuy(A, "GOOGL", "2", "roundtrip-1");
     const { rows } = await sql.query(
       `SELECT o.user_id::text, o.symbol, o.side::text, o.price::text, o.quantity::text, o.status::text,
-              o.client_order_id, (SELECT count(*)::int FROM order_events e WHERE e.order_id = o.id) AS events
+              o.client_order_id, o.original_price::text, o.original_quantity::text,
+              (SELECT count(*)::int FROM order_events e WHERE e.order_id = o.id) AS events
          FROM orders o WHERE o.id = $1`,
       [r.body.order.id],
     );
@@ -166,9 +167,20 @@ describe("platform end to end", () => {
       quantity: "2",
       status: "NEW",
       client_order_id: "roundtrip-1",
-      events: 1,
+      // one row per accepted order: its accepted terms are the first entry of its history...
+      original_price: String(toUnits(r.body.order.price ?? "0", "0.01")),
+      original_quantity: "2",
+      events: 0,
     });
     await A("DELETE", `/api/v1/orders/${r.body.order.id}`);
+    // ...and every change after it is an order_events row
+    const history = await A<OrderDetailResponse>("GET", `/api/v1/orders/${r.body.order.id}`);
+    expect(history.body.events.map((e) => [e.type, e.status])).toEqual([
+      ["ACCEPTED", "NEW"],
+      ["EXEC_CANCELED", "CANCELLED"],
+    ]);
+    const stored = await sql.query(`SELECT type FROM order_events WHERE order_id = $1`, [r.body.order.id]);
+    expect(stored.rows).toEqual([{ type: "EXEC_CANCELED" }]);
   });
 
   it("portfolio shows positions, values and breakdown from current prices", async () => {

@@ -295,6 +295,13 @@ describe("orders", () => {
     });
     const none = await A<Err>("PATCH", `/api/v1/orders/${id}`, {});
     expect(none.status).toBe(400);
+    // The history keeps the accepted terms (from the order row) ahead of the change.
+    const detail = await A<OrderDetailResponse>("GET", `/api/v1/orders/${id}`);
+    expect(detail.body.order).toMatchObject({ price: newPrice, quantity: "4" });
+    expect(detail.body.events.map((e) => [e.type, e.price, e.quantity])).toEqual([
+      ["ACCEPTED", placed.body.order.price, placed.body.order.quantity],
+      ["EXEC_REPLACED", newPrice, "4"],
+    ]);
     await A("DELETE", `/api/v1/orders/${id}`);
   });
 

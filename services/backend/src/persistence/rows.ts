@@ -14,6 +14,9 @@ export interface OrderRow {
   postOnly: boolean;
   price: number | null;
   quantity: number;
+  /** terms as accepted (written with the first row, never updated); null for rows from before them */
+  originalPrice: number | null;
+  originalQuantity: number | null;
   filledQuantity: number;
   leavesQuantity: number;
   filledNotional: bigint;

@@ -51,10 +51,11 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
       name: "o",
       sql: `INSERT INTO "orders" ("id","user_id","engine_order_id","client_order_id","symbol","side","type","time_in_force",
         "post_only","price","quantity","filled_quantity","leaves_quantity","filled_notional","status","reject_reason",
-        "version","created_at","updated_at")
+        "version","created_at","updated_at","original_price","original_quantity")
        SELECT * FROM unnest($1::bigint[],$2::bigint[],$3::bigint[],$4::text[],$5::text[],$6::"OrderSide"[],
         $7::"OrderType"[],$8::"TimeInForce"[],$9::boolean[],$10::bigint[],$11::bigint[],$12::bigint[],$13::bigint[],
-        $14::bigint[],$15::"OrderStatus"[],$16::text[],$17::bigint[],$18::timestamp(3)[],$19::timestamp(3)[])
+        $14::bigint[],$15::"OrderStatus"[],$16::text[],$17::bigint[],$18::timestamp(3)[],$19::timestamp(3)[],
+        $20::bigint[],$21::bigint[])
        ON CONFLICT ("id") DO UPDATE SET "engine_order_id"=EXCLUDED."engine_order_id","price"=EXCLUDED."price",
         "quantity"=EXCLUDED."quantity","filled_quantity"=EXCLUDED."filled_quantity",
         "leaves_quantity"=EXCLUDED."leaves_quantity","filled_notional"=EXCLUDED."filled_notional",
@@ -81,6 +82,9 @@ export async function writeUnit(client: pg.PoolClient, u: WriteUnit): Promise<vo
         lit(rows.map((r) => s(r.version))),
         lit(rows.map((r) => ts(r.createdAt))),
         lit(rows.map((r) => ts(r.updatedAt))),
+        // the accepted terms are set by the first write only (not in the ON CONFLICT update list)
+        lit(rows.map((r) => s(r.originalPrice))),
+        lit(rows.map((r) => s(r.originalQuantity))),
       ],
     });
   }

@@ -14,7 +14,7 @@ import type { Prisma } from "../db/generated/client.js";
 import { ApiError } from "../errors.js";
 import { afterCursor, decodeCursor, encodeCursor, PAGE_ORDER } from "../http/pagination.js";
 import { type App, parseId, principalOf, responses } from "../http/types.js";
-import { eventView, fillView, orderView } from "../views.js";
+import { type EventLike, eventView, fillView, orderView } from "../views.js";
 import { registerOrderEntryRoutes } from "./orderEntry.js";
 
 function timeRange(from?: string, to?: string): { gte?: Date; lt?: Date } | undefined {
@@ -92,8 +92,8 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
           where: { id, userId: p.userId },
           include: {
             fills: { orderBy: { id: "asc" } },
-            // The write-ahead ACCEPTED event (no engine sequence) first, then the engine's order: a report's
-            // commit may overtake the write-ahead row's (state/core.ts placeOrder), so ids alone could not say.
+            // In the engine's order: a report's commit may overtake an earlier one of the same order (the
+            // write-ahead row, see state/core.ts placeOrder), so ids alone could not say.
             events: { orderBy: [{ engineSeq: { sort: "asc", nulls: "first" } }, { id: "asc" }] },
           },
         });
@@ -101,7 +101,9 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
         return {
           order: orderView(ctx.core.withEngineOrderId(order), ctx.symbols),
           fills: order.fills.map((f) => fillView(f, ctx.symbols)),
-          events: order.events.map((e) => eventView(e, order.symbol, ctx.symbols)),
+          events: [...acceptedEvent(order), ...order.events].map((e) =>
+            eventView(e, order.symbol, ctx.symbols),
+          ),
         };
       },
     );
@@ -135,4 +137,29 @@ export function registerOrderRoutes(app: App, ctx: AppContext): void {
       },
     );
   });
+}
+
+/**
+ * The first entry of an order's history: its terms as accepted, kept on the order row itself (one row per
+ * accepted order instead of an order row plus an event row). Event id 0: it is not an order_events row.
+ */
+function acceptedEvent(o: {
+  originalPrice: bigint | null;
+  originalQuantity: bigint | null;
+  createdAt: Date;
+}): EventLike[] {
+  if (o.originalQuantity === null) return []; // accepted before the column existed: see its EXEC_NEW event
+  return [
+    {
+      id: 0n,
+      type: "ACCEPTED",
+      status: "NEW",
+      price: o.originalPrice,
+      quantity: o.originalQuantity,
+      filledQuantity: 0n,
+      leavesQuantity: o.originalQuantity,
+      text: null,
+      createdAt: o.createdAt,
+    },
+  ];
 }

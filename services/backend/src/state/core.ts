@@ -19,7 +19,7 @@ import { type EngineClient, EngineUnavailableError } from "../engine/client.js";
 import { ApiError } from "../errors.js";
 import type { Metrics } from "../metrics/index.js";
 import { floorUnits } from "../money.js";
-import type { FillRow, OrderStatusName } from "../persistence/rows.js";
+import type { FillRow, OrderRow, OrderStatusName } from "../persistence/rows.js";
 import { WriteUnit } from "../persistence/rows.js";
 import type { PersistenceWriter } from "../persistence/writer.js";
 import { applyFill } from "../portfolio/math.js";
@@ -80,6 +80,16 @@ export const DEFAULT_LIMITS = {
   ordersPerSecond: 1000,
   orderBurst: 2000,
 };
+
+/** The persisted part of an order's state (a snapshot: later changes to the order do not leak into it). */
+function orderRow(o: OrderState): OrderRow {
+  const { reservedCents: _r, pending: _p, countedLeaves: _c, ...row } = o;
+  return row;
+}
+
+function toNumberOrNull(v: number | bigint | null): number | null {
+  return v === null ? null : Number(v);
+}
 
 export class TradingCore {
   private readonly users = new Map<bigint, UserState>();
@@ -171,6 +181,8 @@ export class TradingCore {
         ...row,
         price: row.price === null ? null : Number(row.price),
         quantity: Number(row.quantity),
+        originalPrice: row.originalPrice === null ? null : Number(row.originalPrice),
+        originalQuantity: row.originalQuantity === null ? null : Number(row.originalQuantity),
         filledQuantity: Number(row.filledQuantity),
         leavesQuantity: Number(row.leavesQuantity),
         reservedCents: 0n,
@@ -326,6 +338,8 @@ export class TradingCore {
       postOnly: req.postOnly ?? false,
       price: priceTicks,
       quantity: qtyLots,
+      originalPrice: priceTicks,
+      originalQuantity: qtyLots,
       filledQuantity: 0,
       leavesQuantity: qtyLots,
       filledNotional: 0n,
@@ -636,11 +650,11 @@ export class TradingCore {
   private writeAhead(o: OrderState): Promise<void> {
     const open = this.aheadBatch;
     if (open && !open.unit.sealed) {
-      this.queueRows(o, open.unit, "ACCEPTED", null, null);
+      open.unit.orders.set(o.id, orderRow(o));
       return open.done;
     }
     const unit = new WriteUnit();
-    this.queueRows(o, unit, "ACCEPTED", null, null);
+    unit.orders.set(o.id, orderRow(o));
     const batch = { unit, done: this.writer.commit(unit) };
     this.aheadBatch = batch;
     return batch.done;
@@ -873,8 +887,7 @@ export class TradingCore {
     engineSeq: bigint | null,
     text: string | null,
   ): void {
-    const { reservedCents: _r, pending: _p, countedLeaves: _c, ...row } = o;
-    unit.orders.set(o.id, row);
+    unit.orders.set(o.id, orderRow(o));
     unit.events.push({
       orderId: o.id,
       engineSeq,
@@ -976,6 +989,9 @@ export class TradingCore {
           postOnly: row?.postOnly ?? false,
           price: r.price > 0 ? r.price : null,
           quantity: r.quantity,
+          // without a row of ours its history starts with the RECONCILED event (accepted terms unknown)
+          originalPrice: row ? toNumberOrNull(row.originalPrice) : null,
+          originalQuantity: row ? toNumberOrNull(row.originalQuantity) : null,
           filledQuantity: row ? Number(row.filledQuantity) : 0,
           leavesQuantity: r.leavesQuantity,
           filledNotional: row?.filledNotional ?? 0n,
