@@ -87,6 +87,22 @@ function orderRow(o: OrderState): OrderRow {
   return row;
 }
 
+/** The engine addresses an order by its own id once it has one, by ours (its clientOrderId) before. */
+function cancelCommand(o: OrderState): OrderCommand {
+  return {
+    command: {
+      $case: "cancel",
+      value: {
+        requestId: 0,
+        account: o.userId.toString(),
+        symbol: o.symbol,
+        orderId: o.engineOrderId === null ? 0 : Number(o.engineOrderId),
+        clientOrderId: o.engineOrderId === null ? o.id.toString() : "",
+      },
+    },
+  };
+}
+
 function toNumberOrNull(v: number | bigint | null): number | null {
   return v === null ? null : Number(v);
 }
@@ -481,19 +497,7 @@ export class TradingCore {
 
   async cancelOrder(userId: bigint, orderId: bigint): Promise<OrderResult> {
     const order = await this.openOrderOf(userId, orderId);
-    const cmd: OrderCommand = {
-      command: {
-        $case: "cancel",
-        value: {
-          requestId: 0,
-          account: userId.toString(),
-          symbol: order.symbol,
-          orderId: order.engineOrderId === null ? 0 : Number(order.engineOrderId),
-          clientOrderId: order.engineOrderId === null ? order.id.toString() : "",
-        },
-      },
-    };
-    const r = await this.submit("cancel", order, cmd);
+    const r = await this.submit("cancel", order, cancelCommand(order));
     if (r.rejected) {
       throw new ApiError(409, "ORDER_NOT_OPEN", "order is no longer open", {
         order: orderView(r.order, this.symbols),
@@ -668,19 +672,7 @@ export class TradingCore {
 
   /** Cancels an order the engine accepted but whose row could not be written (best effort, result ignored). */
   private withdraw(o: OrderState): void {
-    const cmd: OrderCommand = {
-      command: {
-        $case: "cancel",
-        value: {
-          requestId: 0,
-          account: o.userId.toString(),
-          symbol: o.symbol,
-          orderId: o.engineOrderId === null ? 0 : Number(o.engineOrderId),
-          clientOrderId: o.engineOrderId === null ? o.id.toString() : "",
-        },
-      },
-    };
-    this.submit("cancel", o, cmd).catch((err: unknown) =>
+    this.submit("cancel", o, cancelCommand(o)).catch((err: unknown) =>
       this.log.warn({ err, orderId: o.id.toString() }, "could not withdraw an order that was not persisted"),
     );
   }
