@@ -87,8 +87,11 @@ export const Fill = z.object({
 });
 export type Fill = z.infer<typeof Fill>;
 
+/** One entry of an order's history, oldest first. */
 export const OrderEvent = z.object({
+  /** "0" for ACCEPTED, which is the order's accepted terms (kept on the order row, not an event row) */
   id: z.string(),
+  /** ACCEPTED first, then the engine's execution types (EXEC_TRADE, EXEC_REPLACED, EXEC_CANCELED, ...) or RECONCILED */
   type: z.string(),
   status: OrderStatus,
   filledQuantity: z.string(),
