@@ -341,8 +341,10 @@ describe("orders", () => {
     await stack.sql(
       `CREATE TRIGGER fail_order BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION fail_order()`,
     );
-    const { engine } = stack.backend.ctx;
+    const { engine, metrics } = stack.backend.ctx;
     const openBefore = (await engine.getOpenOrders(alice.userId)).length;
+    const writeErrors = async () => (await metrics.dbWriteErrors.get()).values[0]?.value ?? 0;
+    const errorsBefore = await writeErrors();
     try {
       const first = await A<Err>("POST", "/api/v1/orders", limit({ clientOrderId: "doomed-1" }));
       expect(first.status).toBe(503);
@@ -352,6 +354,13 @@ describe("orders", () => {
       await waitUntil(
         async () => (await engine.getOpenOrders(alice.userId)).length === openBefore,
         "the unpersisted order to be withdrawn from the engine",
+        5_000,
+      );
+      // The withdrawal's CANCELLED row hits the trigger too (second failed write): nothing of the first
+      // attempt is stored. (Had it been stored, a retry would rightly answer it as a duplicate.)
+      await waitUntil(
+        async () => (await writeErrors()) >= errorsBefore + 2,
+        "the withdrawal's write to be refused as well",
         5_000,
       );
     } finally {
