@@ -195,10 +195,10 @@ export class TradingCore {
     for (const row of open) {
       const o: OrderState = {
         ...row,
-        price: row.price === null ? null : Number(row.price),
+        price: toNumberOrNull(row.price),
         quantity: Number(row.quantity),
-        originalPrice: row.originalPrice === null ? null : Number(row.originalPrice),
-        originalQuantity: row.originalQuantity === null ? null : Number(row.originalQuantity),
+        originalPrice: toNumberOrNull(row.originalPrice),
+        originalQuantity: toNumberOrNull(row.originalQuantity),
         filledQuantity: Number(row.filledQuantity),
         leavesQuantity: Number(row.leavesQuantity),
         reservedCents: 0n,
@@ -718,7 +718,7 @@ export class TradingCore {
       // (placeOrder) does not already hold: it is applied in memory only.
       const quiet = r.execType === ExecType.EXEC_NEW && p?.kind === "new" && p.order === order;
       if (!quiet && p && p.order === order) p.wroteRow = true;
-      const fill = this.applyReport(order, r, quiet ? new WriteUnit() : unit);
+      const fill = this.applyReport(order, r, quiet ? null : unit);
       if (p && p.order === order && fill) p.fills.push(fill);
       if (p && p.order === order && r.execType === ExecType.EXEC_REJECTED) p.rejected = r;
       if (this.publisher.wants(order.userId)) {
@@ -771,11 +771,15 @@ export class TradingCore {
     return undefined;
   }
 
-  /** Applies one report to the order, the owner's position and cash; queues rows. Returns the fill, if any. */
+  /**
+   * Applies one report to the order, the owner's position and cash and queues its rows in `unit` (null: in
+   * memory only — the engine's plain acknowledgement of a write-ahead order, which is never a trade or a
+   * reject). Returns the fill, if any.
+   */
   private applyReport(
     o: OrderState,
     r: ExecutionReport,
-    unit: WriteUnit,
+    unit: WriteUnit | null,
     text?: string,
   ): FillRow | undefined {
     const u = this.users.get(o.userId);
@@ -811,7 +815,7 @@ export class TradingCore {
       pos.updatedAt = now;
       u.cash += cash;
       u.accountVersion += 1n;
-      unit.positions.set(`${u.userId}:${o.symbol}`, {
+      unit?.positions.set(`${u.userId}:${o.symbol}`, {
         userId: u.userId,
         symbol: o.symbol,
         quantity: pos.quantity,
@@ -820,7 +824,7 @@ export class TradingCore {
         version: pos.version,
         updatedAt: now,
       });
-      unit.accounts.set(u.userId, {
+      unit?.accounts.set(u.userId, {
         userId: u.userId,
         cash: u.cash,
         version: u.accountVersion,
@@ -838,7 +842,7 @@ export class TradingCore {
         engineSeq: BigInt(r.seq),
         createdAt: now,
       };
-      unit.fills.push(fill);
+      unit?.fills.push(fill);
       this.metrics.fills.inc({ liquidity: fill.liquidity });
     }
     this.updateReservation(u, o);
@@ -847,13 +851,20 @@ export class TradingCore {
       this.orders.delete(o.id);
       this.forgetClientId(u, o);
     }
-    this.queueRows(
-      o,
-      unit,
-      text ? "RECONCILED" : (ExecType[r.execType] ?? "UNKNOWN"),
-      BigInt(r.seq),
-      text ?? (r.text || null),
-    );
+    if (unit === null) return fill;
+    unit.orders.set(o.id, orderRow(o));
+    unit.events.push({
+      orderId: o.id,
+      engineSeq: BigInt(r.seq),
+      type: text ? "RECONCILED" : (ExecType[r.execType] ?? "UNKNOWN"),
+      status,
+      price: o.price,
+      quantity: o.quantity,
+      filledQuantity: o.filledQuantity,
+      leavesQuantity: o.leavesQuantity,
+      text: text ?? (r.text || null),
+      createdAt: now,
+    });
     if (status === "REJECTED") {
       unit.rejections.push({
         userId: o.userId,
@@ -869,29 +880,6 @@ export class TradingCore {
       });
     }
     return fill;
-  }
-
-  /** Queues the order's current row and one history event for it. */
-  private queueRows(
-    o: OrderState,
-    unit: WriteUnit,
-    type: string,
-    engineSeq: bigint | null,
-    text: string | null,
-  ): void {
-    unit.orders.set(o.id, orderRow(o));
-    unit.events.push({
-      orderId: o.id,
-      engineSeq,
-      type,
-      status: o.status,
-      price: o.price,
-      quantity: o.quantity,
-      filledQuantity: o.filledQuantity,
-      leavesQuantity: o.leavesQuantity,
-      text,
-      createdAt: o.updatedAt,
-    });
   }
 
   private updateReservation(u: UserState, o: OrderState): void {
