@@ -90,40 +90,29 @@ function parse(): Args {
 }
 
 /**
- * CPU seconds (user+system) used so far by the processes of a service: its process group `pgid`, plus direct
- * children of the leader (PostgreSQL's backends each call setsid(), so they leave the postmaster's group).
+ * The processes of a service with the fields after "(comm)" of their /proc/<pid>/stat (state(0) ppid(1)
+ * pgrp(2) ... utime(11) stime(12)): its process group `pgid`, plus direct children of the leader
+ * (PostgreSQL's backends each call setsid(), so they leave the postmaster's group).
  */
-function cpuSecondsOfGroup(pgid: number): number {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
+function processesOfGroup(pgid: number): { pid: number; fields: string[] }[] {
+  const out: { pid: number; fields: string[] }[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // fields after "(comm)": state(0) ppid(1) pgrp(2) ... utime(11) stime(12)
-      if (Number(f[2]) === pgid || Number(f[1]) === pgid) total += (Number(f[11]) + Number(f[12])) / tick;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
-}
-
-/** Pids of a service: its process group plus the leader's direct children (see cpuSecondsOfGroup). */
-function pidsOfGroup(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) === pgid || Number(f[1]) === pgid) out.push(Number(name));
+      if (Number(f[2]) === pgid || Number(f[1]) === pgid) out.push({ pid: Number(name), fields: f });
     } catch {
       // exited meanwhile
     }
   }
   return out;
+}
+
+/** CPU seconds (user+system) used so far by the processes of a service (see processesOfGroup). */
+function cpuSecondsOfGroup(pgid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  return processesOfGroup(pgid).reduce((t, p) => t + (Number(p.fields[11]) + Number(p.fields[12])) / tick, 0);
 }
 
 /**
@@ -135,7 +124,7 @@ function pidsOfGroup(pgid: number): number[] {
  */
 function raisePriority(pgids: number[], extraPids: number[] = []): number {
   let raised = 0;
-  const pids = [process.pid, ...extraPids, ...pgids.flatMap(pidsOfGroup)];
+  const pids = [process.pid, ...extraPids, ...pgids.flatMap((g) => processesOfGroup(g).map((p) => p.pid))];
   for (const pid of pids) {
     try {
       setPriority(pid, -20);
